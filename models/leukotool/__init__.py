@@ -1,0 +1,1 @@
+"""leukotool: the model toolchain of leukoserve (build, train, freeze, convert)."""

@@ -1,0 +1,40 @@
+"""The eval path of TF-Slim's inception_preprocessing, the reference the service must match.
+
+A faithful port of `preprocess_for_eval` (tensorflow/models, research/slim/preprocessing/
+inception_preprocessing.py): uint8 -> float [0, 1], central crop of 87.5 %, legacy bilinear
+resize (align_corners=False, no half-pixel centres), then scale to [-1, 1].
+Training and the parity tests both use it, so train and serve cannot drift apart.
+"""
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+CENTRAL_FRACTION = 0.875
+INPUT_SIZE = 299
+
+
+def preprocess_for_eval(image: tf.Tensor, height: int = INPUT_SIZE, width: int = INPUT_SIZE,
+                        central_fraction: float = CENTRAL_FRACTION) -> tf.Tensor:
+    """image: HxWx3 uint8 or float in [0, 1]; returns heightxwidthx3 float32 in [-1, 1]."""
+    if image.dtype != tf.float32:
+        image = tf.image.convert_image_dtype(image, dtype=tf.float32)
+    if central_fraction:
+        image = tf.image.central_crop(image, central_fraction=central_fraction)
+    if height and width:
+        image = tf.expand_dims(image, 0)
+        image = tf.compat.v1.image.resize_bilinear(image, [height, width], align_corners=False)
+        image = tf.squeeze(image, [0])
+    image = tf.subtract(image, 0.5)
+    return tf.multiply(image, 2.0)
+
+
+def decode_rgb(data: bytes) -> tf.Tensor:
+    """Decodes JPEG/PNG/BMP/GIF bytes to HxWx3 uint8, as TF's own input pipelines do."""
+    image = tf.io.decode_image(data, channels=3, expand_animations=False)
+    return tf.ensure_shape(image, [None, None, 3])
+
+
+def preprocess_file(path: str, size: int = INPUT_SIZE) -> np.ndarray:
+    with open(path, 'rb') as f:
+        return preprocess_for_eval(decode_rgb(f.read()), size, size).numpy()
