@@ -1,0 +1,18 @@
+/**
+ * The documented [0, 255] -> [lo, hi] mapping, x / 255 * (hi - lo) + lo, written as (x - mean) / scale:
+ * the form OpenVINO's preprocessing (mean/scale steps) applies inside the model.
+ */
+export function inceptionScale(range: [number, number]): { mean: number; scale: number } {
+  const [lo, hi] = range;
+  if (!(hi > lo)) throw new RangeError(`range must be [lo, hi] with hi > lo, got [${lo}, ${hi}]`);
+  const scale = 255 / (hi - lo);
+  return { mean: -lo * scale, scale };
+}
+
+/** Maps u8 pixels into `range` as float32, the model's input when it does not scale by itself. */
+export function normalize(pixels: Uint8Array, range: [number, number]): Float32Array {
+  const { mean, scale } = inceptionScale(range);
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i]! - mean) / scale;
+  return out;
+}

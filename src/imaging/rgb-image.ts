@@ -1,0 +1,6 @@
+/** Decoded pixels: 8-bit RGB, row-major HWC, no row padding (data.length === width * height * 3). */
+export interface RgbImage {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}

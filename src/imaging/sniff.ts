@@ -1,0 +1,69 @@
+/** The formats the service decodes. */
+export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'bmp';
+
+/** Human names, for messages. */
+export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  tiff: 'TIFF',
+  webp: 'WebP',
+  bmp: 'BMP',
+};
+
+interface Signature {
+  readonly offset: number;
+  /** Bytes to match; null matches any byte. */
+  readonly bytes: readonly (number | null)[];
+}
+
+const ascii = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
+
+const SUPPORTED: readonly (readonly [ImageFormat, Signature])[] = [
+  ['jpeg', { offset: 0, bytes: [0xff, 0xd8, 0xff] }],
+  ['png', { offset: 0, bytes: [0x89, ...ascii('PNG\r\n\x1a\n')] }],
+  // Classic and BigTIFF, little- and big-endian.
+  ['tiff', { offset: 0, bytes: [...ascii('II'), 0x2a, 0x00] }],
+  ['tiff', { offset: 0, bytes: [...ascii('MM'), 0x00, 0x2a] }],
+  ['tiff', { offset: 0, bytes: [...ascii('II'), 0x2b, 0x00] }],
+  ['tiff', { offset: 0, bytes: [...ascii('MM'), 0x00, 0x2b] }],
+  ['webp', { offset: 0, bytes: [...ascii('RIFF'), null, null, null, null, ...ascii('WEBP')] }],
+  ['bmp', { offset: 0, bytes: ascii('BM') }],
+];
+
+// Formats people plausibly upload that the service does not read: named in the error so the
+// client learns what it sent, instead of "unknown".
+const KNOWN_UNSUPPORTED: readonly (readonly [string, Signature])[] = [
+  ['GIF', { offset: 0, bytes: ascii('GIF8') }],
+  ['PDF', { offset: 0, bytes: ascii('%PDF') }],
+  ['AVIF', { offset: 4, bytes: ascii('ftypavi') }],
+  ['HEIF', { offset: 4, bytes: ascii('ftyphei') }],
+  ['HEIF', { offset: 4, bytes: ascii('ftypmif1') }],
+  ['JPEG 2000', { offset: 0, bytes: [0x00, 0x00, 0x00, 0x0c, ...ascii('jP  ')] }],
+  ['JPEG 2000', { offset: 0, bytes: [0xff, 0x4f, 0xff, 0x51] }],
+  ['JPEG XL', { offset: 0, bytes: [0xff, 0x0a] }],
+  ['JPEG XL', { offset: 0, bytes: [0x00, 0x00, 0x00, 0x0c, ...ascii('JXL ')] }],
+  ['ICO', { offset: 0, bytes: [0x00, 0x00, 0x01, 0x00] }],
+  ['Photoshop PSD', { offset: 0, bytes: ascii('8BPS') }],
+  ['DICOM', { offset: 128, bytes: ascii('DICM') }],
+  ['SVG/XML/HTML text', { offset: 0, bytes: ascii('<') }],
+  ['SVG/XML/HTML text', { offset: 0, bytes: [0xef, 0xbb, 0xbf, ...ascii('<')] }],
+];
+
+function matches(bytes: Uint8Array, { offset, bytes: expected }: Signature): boolean {
+  if (bytes.length < offset + expected.length) return false;
+  return expected.every((b, i) => b === null || bytes[offset + i] === b);
+}
+
+/** The image format, from magic bytes only (never a file name or Content-Type). */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  return SUPPORTED.find(([, signature]) => matches(bytes, signature))?.[0] ?? null;
+}
+
+/** Names what unsupported bytes look like, for UnsupportedFormatError. */
+export function describeUnsupported(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'empty input';
+  const known = KNOWN_UNSUPPORTED.find(([, signature]) => matches(bytes, signature));
+  if (known) return known[0];
+  const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `unknown, first bytes ${head}`;
+}
