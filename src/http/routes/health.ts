@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Classifier } from '../../service/classifier.js';
+import { NotReadyError } from '../errors.js';
+import { errorResponses, ReadySchema, StatusSchema } from '../schemas.js';
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ classifier: Classifier }> = async (app, { classifier }) => {
+  app.get(
+    '/health/live',
+    { schema: { summary: 'Liveness: the process answers', response: { 200: StatusSchema } } },
+    async () => ({ status: 'live' }),
+  );
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        summary: 'Readiness: the model is compiled and the pool accepts work',
+        response: { 200: ReadySchema, ...errorResponses(503) },
+      },
+    },
+    async () => {
+      if (!classifier.ready) throw new NotReadyError('not ready: the inference pool is not accepting work (closing or device lost)');
+      return { status: 'ready' as const, device: classifier.device };
+    },
+  );
+};
