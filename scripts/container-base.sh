@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Makes a local stand-in for node:20-bookworm-slim where no registry image can be pulled:
+# a debootstrap'ed Debian bookworm (minbase) with this machine's own Node 20 and npm laid out as
+# the official image lays them out (/usr/local/bin/node, /usr/local/lib/node_modules/npm).
+# Prints the image reference on stdout; everything else goes to stderr.
+#
+#   scripts/container-base.sh            # -> localhost/leukoserve-base:bookworm-node20.x.y
+#
+# Env: NODE_BIN (default: `command -v node`), DEBIAN_MIRROR (default: debootstrap's own),
+#      PODMAN_STORAGE_DRIVER (default vfs: works without fuse-overlayfs or kernel overlay in a container).
+set -euo pipefail
+
+say() { printf '\033[1m[container-base]\033[0m %s\n' "$*" >&2; }
+fail() { printf '\033[31m[container-base] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+for tool in podman debootstrap; do
+  command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing: apt-get install podman buildah debootstrap"
+done
+podman=(podman --storage-driver "${PODMAN_STORAGE_DRIVER:-vfs}")
+
+node_bin=$(readlink -f "${NODE_BIN:-$(command -v node || true)}")
+[[ -x "$node_bin" ]] || fail "no Node binary found: install Node 20 or set NODE_BIN"
+node_version=$("$node_bin" --version)
+[[ "$node_version" == v20.* ]] || fail "the image is built for Node 20 (package.json engines, node:20 base); $node_bin is $node_version"
+# npm-cli.js lives in <npm package>/bin/; the package directory is what the image needs.
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(dirname "$node_bin")/npm")")")
+[[ -f "$npm_dir/package.json" ]] || fail "npm was not found beside $node_bin (looked in $npm_dir)"
+
+image="localhost/leukoserve-base:bookworm-node${node_version#v}"
+if "${podman[@]}" image exists "$image"; then
+  say "base image $image already exists"
+  echo "$image"
+  exit 0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/leukoserve-base.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+rootfs="$work/rootfs"
+
+say "debootstrap --variant=minbase bookworm (about a minute)"
+# shellcheck disable=SC2086 # DEBIAN_MIRROR is optional: unset, debootstrap uses its default mirror.
+debootstrap --variant=minbase bookworm "$rootfs" ${DEBIAN_MIRROR:-} >"$work/debootstrap.log" 2>&1 \
+  || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap failed (log above)"; }
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+say "adding Node $node_version from $node_bin and npm from $npm_dir"
+install -D -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"
+mkdir -p "$rootfs/usr/local/lib/node_modules"
+cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
+ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
+ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+# Proves the binary's shared libraries are all in the new root before it becomes an image.
+chroot "$rootfs" /usr/local/bin/node -e 'process.exit(0)' \
+  || fail "$node_bin does not run inside Debian bookworm (missing shared libraries?)"
+
+say "importing the root filesystem as $image"
+tar -C "$rootfs" --numeric-owner -cf - . \
+  | "${podman[@]}" import \
+      --change 'CMD ["node"]' \
+      --change "ENV NODE_VERSION=${node_version#v}" \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - "$image" >/dev/null
+echo "$image"
