@@ -1,0 +1,87 @@
+import t from 'tap';
+import { ConfigError, formatOptionsHelp, loadConfig } from '../../src/config/index.js';
+
+t.test('defaults when nothing is given', async (t) => {
+  const { config } = loadConfig([], {});
+  t.same(config, {
+    port: 8080,
+    host: '127.0.0.1',
+    modelDir: 'models/default',
+    devices: ['MYRIAD', 'CPU'],
+    maxQueue: 64,
+    requestTimeoutMs: 30000,
+    maxFileBytes: 20 * 1024 * 1024,
+    maxFiles: 16,
+    maxPixels: 40_000_000,
+    logLevel: 'info',
+  });
+  t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');
+  t.equal(config.cacheDir, undefined);
+});
+
+t.test('environment variables, and flags over them', async (t) => {
+  const env = { PORT: '9000', DEVICE: 'CPU', NUM_REQUESTS: '3', CACHE_DIR: '/tmp/c', HOST: '' };
+  const fromEnv = loadConfig([], env).config;
+  t.equal(fromEnv.port, 9000);
+  t.same(fromEnv.devices, ['CPU']);
+  t.equal(fromEnv.numRequests, 3);
+  t.equal(fromEnv.cacheDir, '/tmp/c');
+  t.equal(fromEnv.host, '127.0.0.1', 'an empty variable counts as unset');
+
+  const both = loadConfig(['--port', '8081', '--device=GPU,CPU', '--log-level', 'warn'], env).config;
+  t.equal(both.port, 8081, '--port beats PORT');
+  t.same(both.devices, ['GPU', 'CPU']);
+  t.equal(both.logLevel, 'warn');
+});
+
+t.test('a device list with a MULTI device uses ";" between entries', async (t) => {
+  const { config } = loadConfig(['--device', 'MULTI:MYRIAD.1.1-ma2480,MYRIAD.1.2-ma2480; CPU'], {});
+  t.same(config.devices, ['MULTI:MYRIAD.1.1-ma2480,MYRIAD.1.2-ma2480', 'CPU']);
+});
+
+t.test('every bad value is reported, naming variable, flag, origin and value', async (t) => {
+  const error = t.throws(() => loadConfig(['--max-files', '0'], { PORT: 'eighty', LOG_LEVEL: 'loud', DEVICE: ',' })) as ConfigError;
+  t.type(error, ConfigError);
+  t.equal(error.code, 'INVALID_CONFIG');
+  t.equal(error.problems.length, 4);
+  t.match(error.problems[0], /^PORT \/ --port \(from PORT\) = "eighty": expected a whole number/);
+  t.match(error.problems.find((p) => p.startsWith('DEVICE')), /at least one device/);
+  t.match(error.problems.find((p) => p.startsWith('MAX_FILES')), /from --max-files\) = "0": .*>=1/);
+  t.match(error.problems.find((p) => p.startsWith('LOG_LEVEL')), /"loud": .*"info"/);
+  t.match(error.message, /^invalid configuration:\n {2}PORT/);
+});
+
+t.test('out-of-range port and unknown flags', async (t) => {
+  t.throws(() => loadConfig(['--port', '70000'], {}), { code: 'INVALID_CONFIG', message: /PORT .*"70000": .*65535/ });
+  t.throws(() => loadConfig(['--prot', '1'], {}), { code: 'INVALID_CONFIG', message: /Unknown option '--prot'/ });
+  t.throws(() => loadConfig(['stray'], {}), { code: 'INVALID_CONFIG', message: /positional/ });
+});
+
+t.test('command shapes: aliases, booleans, positionals, --help', async (t) => {
+  const line = loadConfig(['a.jpg', '--model', 'models/x', '--json', 'b.bmp'], {}, { booleans: ['json'], aliases: { model: 'modelDir' }, allowPositionals: true });
+  t.same(line.positionals, ['a.jpg', 'b.bmp']);
+  t.equal(line.config.modelDir, 'models/x');
+  t.same(line.booleans, { json: true });
+  t.equal(line.help, false);
+  t.equal(loadConfig(['--help'], {}).help, true);
+});
+
+t.test('--help lists every setting with its variable and default', async (t) => {
+  const help = formatOptionsHelp();
+  for (const [flag, env, value] of [
+    ['--port', 'PORT', '8080'],
+    ['--host', 'HOST', '127.0.0.1'],
+    ['--model-dir', 'MODEL_DIR', 'models/default'],
+    ['--device', 'DEVICE', 'MYRIAD,CPU'],
+    ['--num-requests', 'NUM_REQUESTS', '(unset)'],
+    ['--max-queue', 'MAX_QUEUE', '64'],
+    ['--request-timeout-ms', 'REQUEST_TIMEOUT_MS', '30000'],
+    ['--max-file-bytes', 'MAX_FILE_BYTES', '20971520'],
+    ['--max-files', 'MAX_FILES', '16'],
+    ['--max-pixels', 'MAX_PIXELS', '40000000'],
+    ['--log-level', 'LOG_LEVEL', 'info'],
+    ['--cache-dir', 'CACHE_DIR', '(unset)'],
+  ] as const) {
+    t.match(help, new RegExp(`${flag} <value>\\s+${env}\\s+default ${value.replace(/[()]/g, '\\$&')}\\s`), flag);
+  }
+});

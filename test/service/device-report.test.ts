@@ -1,0 +1,46 @@
+import t from 'tap';
+import type { UsbScan } from '../../src/inference/usb-sticks.js';
+import type { RuntimeReport } from '../../src/service/classifier.js';
+import { buildDeviceReport } from '../../src/service/device-report.js';
+
+const cpuOnly = (buildNumber: string): RuntimeReport => ({
+  version: { buildNumber, description: 'OpenVINO Runtime' },
+  libraryPath: '/opt/libopenvino_c.so',
+  available: [{ name: 'CPU', fullName: 'Some CPU' }],
+  compiled: { device: 'CPU', since: '2026-01-01T00:00:00.000Z', numRequests: 2, fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }] },
+});
+
+const oneStick: UsbScan = {
+  directory: '/sys/bus/usb/devices',
+  readable: true,
+  sticks: [{ sysfsName: '1-1', vendorId: '03e7', productId: '2485', model: 'NCS2', state: 'awaiting-firmware', busnum: 1, devnum: 4 }],
+};
+
+t.test('a mocked stick on the bus that a 2023+ runtime cannot see: hints name the plugin removal, udev rule and container flags', async (t) => {
+  const report = buildDeviceReport(cpuOnly('2026.4.1-20000-abc'), oneStick);
+  t.equal(report.usb.sticks[0]?.visibleToRuntime, false);
+  t.match(report.hints[0], /1 Movidius stick\(s\) on the USB bus but invisible to the runtime/);
+  t.match(report.hints[1], /2026\.4\.1.*no MYRIAD plugin \(removed in 2023\.0\)/);
+  t.ok(report.hints.some((h) => h.includes('97-myriad-usbboot.rules')));
+  t.ok(report.hints.some((h) => h.includes("c 189:* rmw") && h.includes('/dev/bus/usb')));
+  t.same(report.compiled.fallbacks, [{ device: 'MYRIAD', reason: 'not listed by the runtime' }]);
+  t.equal(report.runtime.version, '2026.4.1-20000-abc');
+});
+
+t.test('a 2022.3 runtime gets no plugin-removal hint, only the host and container fixes', async (t) => {
+  const report = buildDeviceReport(cpuOnly('2022.3.1-9227-cf2c7da5689-releases/2022/3'), oneStick);
+  t.notOk(report.hints.some((h) => h.includes('no MYRIAD plugin')));
+  t.ok(report.hints.some((h) => h.includes('97-myriad-usbboot.rules')));
+});
+
+t.test('a mocked stick the runtime lists as MYRIAD: no hints', async (t) => {
+  const runtime = cpuOnly('2022.3.1-9227');
+  runtime.available.push({ name: 'MYRIAD', fullName: 'Intel Movidius Myriad X VPU' });
+  const report = buildDeviceReport(runtime, oneStick);
+  t.equal(report.usb.sticks[0]?.visibleToRuntime, true);
+  t.same(report.hints, []);
+});
+
+t.test('no stick on the bus: no hints', async (t) => {
+  t.same(buildDeviceReport(cpuOnly('2026.4.1'), { ...oneStick, sticks: [] }).hints, []);
+});
