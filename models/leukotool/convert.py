@@ -73,9 +73,11 @@ def _verify_ir(xml: Path, input_name: str, output_name: str, classes: int) -> No
 
 def convert(pb: Path, out: Path, *, labels: list[str], name: str, version: str, input_name: str = 'input',
             output_name: str = 'predictions', output_kind: str = 'probabilities',
-            training: dict | None = None) -> dict:
+            trained: bool = False, training: dict | None = None) -> dict:
     """Writes model.pb (a copy: OpenVINO 2022.3 on a Pi can read it directly), model-fp32/fp16.xml+bin,
     ir-check.json (can 2022.3 read the FP16 IR?) and manifest.json into `out`; returns the manifest."""
+    if training is not None and not trained:
+        raise ConversionError('training metrics were given for a model marked untrained')
     if not pb.is_file():
         raise ConversionError(f'no frozen graph at {pb}')
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +103,8 @@ def convert(pb: Path, out: Path, *, labels: list[str], name: str, version: str, 
 
     manifest = make_manifest(name=name, version=version, labels=labels, input_name=input_name,
                              output_name=output_name, output_kind=output_kind, ir_fp32=IR_FP32, ir_fp16=IR_FP16,
-                             pb=PB_FILE, pb_sha256=sha256_of(source), training=training)
+                             pb=PB_FILE, pb_sha256=sha256_of(source), trained=trained,
+                             training=training)
     write_manifest(out, manifest)
     say(f'wrote {out} ({name} {version}, trained={manifest["trained"]})')
     return manifest

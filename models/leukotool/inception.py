@@ -26,7 +26,7 @@ BUILD_FILE = 'build.json'
 class BuildInfo:
     classes: int
     seed: int
-    weights: str  # 'seeded' or the ImageNet weights file's name
+    origin: str  # where the weights came from: 'seeded', an ImageNet weights file, a training run
     weights_sha256: str
 
 
@@ -71,11 +71,11 @@ def weights_digest(model: keras.Model) -> str:
     return digest.hexdigest()
 
 
-def save_model_dir(model: keras.Model, out: Path, *, seed: int, weights: str | None) -> BuildInfo:
+def save_model_dir(model: keras.Model, out: Path, *, seed: int, origin: str) -> BuildInfo:
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / MODEL_FILE)
-    info = BuildInfo(classes=int(model.output.shape[-1]), seed=seed,
-                     weights=Path(weights).name if weights else 'seeded', weights_sha256=weights_digest(model))
+    info = BuildInfo(classes=int(model.output.shape[-1]), seed=seed, origin=origin,
+                     weights_sha256=weights_digest(model))
     (out / BUILD_FILE).write_text(json.dumps(asdict(info), indent=2) + '\n')
     return info
 

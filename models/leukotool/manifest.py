@@ -11,9 +11,7 @@ from .preprocessing import CENTRAL_FRACTION, INPUT_SIZE
 
 MANIFEST_FILE = 'manifest.json'
 SCHEMA_VERSION = 1
-DEFAULT_LABELS = ('normal', 'ALL')  # output-index order of every model leukotool builds
 INPUT_SHAPE = [1, INPUT_SIZE, INPUT_SIZE, 3]
-OUTPUT_KINDS = ('probabilities', 'logits')
 
 
 def created_now() -> str:
@@ -25,12 +23,12 @@ def created_now() -> str:
 
 def make_manifest(*, name: str, version: str, labels: list[str], input_name: str, output_name: str,
                   output_kind: str, ir_fp32: str, ir_fp16: str, pb: str, pb_sha256: str,
-                  training: dict | None) -> dict:
+                  trained: bool, training: dict | None) -> dict:
     return {
         'schema': SCHEMA_VERSION,
         'name': name,
         'version': version,
-        'trained': training is not None,
+        'trained': trained,
         'labels': list(labels),
         'input': {'name': input_name, 'shape': INPUT_SHAPE, 'layout': 'NHWC', 'element_type': 'f32'},
         'output': {'name': output_name, 'kind': output_kind},

@@ -9,14 +9,10 @@ from pathlib import Path
 import keras
 
 from .convert import PB_FILE, convert
-from .freeze import LOGITS_NODE, PROBABILITIES_NODE, freeze
+from .defaults import DEFAULT_LABELS, DEFAULT_NAME, DEFAULT_SEED
+from .freeze import PROBABILITIES_NODE, freeze
 from .inception import build_model
-from .manifest import DEFAULT_LABELS
 from .progress import say
-
-DEFAULT_NAME = 'leukoserve-inception-v3'
-DEFAULT_SEED = 1234
-
 
 @contextlib.contextmanager
 def staged(out: Path) -> Iterator[Path]:
@@ -38,12 +34,13 @@ def staged(out: Path) -> Iterator[Path]:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def export(model: keras.Model, out: Path, *, name: str, version: str, training: dict | None) -> dict:
+def export(model: keras.Model, out: Path, *, name: str, version: str, trained: bool,
+           training: dict | None) -> dict:
     """Freeze + convert. The service reads the probabilities; the .pb keeps `logits` too for parity checks."""
     say('freezing the graph (variables -> constants)')
     pb = freeze(model, out / PB_FILE)
-    return convert(pb, out, labels=list(DEFAULT_LABELS), name=name, version=version,
-                   output_name=PROBABILITIES_NODE, output_kind='probabilities', training=training)
+    return convert(pb, out, labels=list(DEFAULT_LABELS), name=name, version=version, output_name=PROBABILITIES_NODE,
+                   output_kind='probabilities', trained=trained, training=training)
 
 
 def make_default(out: Path, seed: int = DEFAULT_SEED) -> dict:
@@ -51,7 +48,6 @@ def make_default(out: Path, seed: int = DEFAULT_SEED) -> dict:
     with staged(out) as stage:
         say(f'building Inception V3 with seeded weights (seed {seed}): NOT TRAINED')
         model = build_model(len(DEFAULT_LABELS), seed)
-        return export(model, stage, name=DEFAULT_NAME, version=f'0.1.0-untrained-seed{seed}', training=None)
+        return export(model, stage, name=DEFAULT_NAME, version=f'0.1.0-untrained-seed{seed}', trained=False,
+                      training=None)
 
-
-__all__ = ['DEFAULT_NAME', 'DEFAULT_SEED', 'LOGITS_NODE', 'export', 'make_default', 'staged']
