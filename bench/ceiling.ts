@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+
+/** What OpenVINO's own benchmark_app gets from the same IR on the same device: the ceiling. */
+export interface CeilingRun {
+  readonly hint: 'throughput' | 'latency';
+  readonly throughputFps: number;
+  readonly latencyMedianMs: number;
+  readonly latencyAverageMs: number;
+  readonly inferRequests: number;
+  readonly iterations: number;
+}
+
+export class CeilingError extends Error {
+  readonly code = 'BENCH_CEILING_FAILED';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CeilingError';
+  }
+}
+
+// benchmark_app -json_stats writes every figure as a string.
+const numeric = z.coerce.number().nonnegative();
+const ReportSchema = z.object({
+  configuration_setup: z.object({ 'number of parallel infer requests': numeric }),
+  execution_results: z.object({
+    'total number of iterations': numeric,
+    'latency (ms)': numeric,
+    'avg latency': numeric,
+    throughput: numeric,
+  }),
+});
+
+export async function runBenchmarkApp(
+  benchmarkApp: string,
+  xml: string,
+  hint: CeilingRun['hint'],
+  seconds: number,
+): Promise<CeilingRun> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'leukoserve-bench-'));
+  const args = ['-m', xml, '-d', 'CPU', '-hint', hint, '-t', String(seconds), '-json_stats', '-report_type', 'no_counters', '-report_folder', folder];
+  try {
+    try {
+      await promisify(execFile)(benchmarkApp, args, { maxBuffer: 16 * 1024 * 1024 });
+    } catch (cause) {
+      const output = (cause as { stdout?: string; stderr?: string }).stdout ?? '';
+      throw new CeilingError(`${benchmarkApp} ${args.join(' ')} failed:\n${output.slice(-2000)}`, { cause });
+    }
+    const report = ReportSchema.parse(JSON.parse(await readFile(path.join(folder, 'benchmark_report.json'), 'utf8')));
+    const results = report.execution_results;
+    return {
+      hint,
+      throughputFps: results.throughput,
+      latencyMedianMs: results['latency (ms)'],
+      latencyAverageMs: results['avg latency'],
+      inferRequests: report.configuration_setup['number of parallel infer requests'],
+      iterations: results['total number of iterations'],
+    };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

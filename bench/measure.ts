@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BenchConfig } from './config.js';
+import { classifyOnce, runLoad, type LoadPoint, type TopPrediction } from './load.js';
+import { readThreadCpu } from './proc-status.js';
+import { readCpuProfile, summariseMainThread, threadCpuBetween, type ProfileSummary } from './profile.js';
+import type { ServerResult, UploadId } from './result.js';
+import { ServerProcess } from './server-process.js';
+import { leukoserveSpec, type BenchPaths } from './servers.js';
+import type { Upload } from './uploads.js';
+
+export type Log = (message: string) => void;
+
+/** The top label of each upload, then every (upload, concurrency) point, each after its own warm-up. */
+export async function measurePoints(
+  server: ServerProcess,
+  uploads: readonly Upload[],
+  config: BenchConfig,
+  log: Log,
+): Promise<Pick<ServerResult, 'top' | 'points'>> {
+  const top: Partial<Record<UploadId, TopPrediction>> = {};
+  const points: Partial<Record<UploadId, LoadPoint[]>> = {};
+  for (const upload of uploads) {
+    top[upload.id] = await classifyOnce(server.url, upload);
+    const list: LoadPoint[] = [];
+    for (const connections of config.concurrencies) {
+      if (config.warmupSeconds > 0) await runLoad({ url: server.url, upload, connections, seconds: config.warmupSeconds });
+      const point = await runLoad({ url: server.url, upload, connections, seconds: config.seconds });
+      log(
+        `${server.spec.name} ${upload.id} c=${connections}: ${point.requestsPerSecond.toFixed(1)} req/s, ` +
+          `p50 ${point.latencyMs.p50} ms, p99 ${point.latencyMs.p99} ms, ${point.non2xx} non-2xx, ${point.errors} errors`,
+      );
+      list.push(point);
+    }
+    points[upload.id] = list;
+  }
+  return { top, points };
+}
+
+const SOAK_CONNECTIONS = 4;
+
+/** RSS after the first 100 requests and after `requests` in all, one upload at one concurrency throughout. */
+export async function soak(server: ServerProcess, upload: Upload, requests: number, log: Log): Promise<NonNullable<ServerResult['memory']['soak']>> {
+  await runLoad({ url: server.url, upload, connections: SOAK_CONNECTIONS, amount: 100 });
+  const after100 = await server.memory();
+  log(`${server.spec.name} soak: RSS after 100 requests ${(after100.rssBytes / 2 ** 20).toFixed(1)} MiB; sending ${requests - 100} more`);
+  if (requests > 100) await runLoad({ url: server.url, upload, connections: SOAK_CONNECTIONS, amount: requests - 100 });
+  const afterAll = await server.memory();
+  log(`${server.spec.name} soak: RSS after ${requests} requests ${(afterAll.rssBytes / 2 ** 20).toFixed(1)} MiB`);
+  return { requests, after100, afterAll };
+}
+
+const PROFILE_CONNECTIONS = 4;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** One leukoserve run under node --cpu-prof: per-thread CPU and main-thread self time over one load window. */
+export async function profileWindow(
+  paths: BenchPaths,
+  config: BenchConfig,
+  cacheDir: string,
+  upload: Upload,
+  log: Log,
+): Promise<ProfileSummary> {
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'leukoserve-cpuprof-'));
+  try {
+    const spec = await leukoserveSpec(paths, {
+      modelDir: config.modelDir,
+      cacheDir,
+      logLevel: config.logLevel,
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    });
+    const server = await ServerProcess.start(spec);
+    let window: { from: number; to: number; point: LoadPoint; threads: ProfileSummary['threads'] };
+    try {
+      await runLoad({ url: server.url, upload, connections: PROFILE_CONNECTIONS, seconds: Math.max(1, config.warmupSeconds) });
+      const before = await readThreadCpu(server.pid);
+      const from = monotonicUs();
+      const point = await runLoad({ url: server.url, upload, connections: PROFILE_CONNECTIONS, seconds: config.seconds });
+      const to = monotonicUs();
+      window = { from, to, point, threads: threadCpuBetween(before, await readThreadCpu(server.pid)) };
+    } finally {
+      await server.stop();
+    }
+    const summary: ProfileSummary = {
+      upload: upload.description,
+      connections: PROFILE_CONNECTIONS,
+      seconds: (window.to - window.from) / 1e6,
+      requestsPerSecond: window.point.requestsPerSecond,
+      threads: window.threads,
+      mainThread: summariseMainThread(await readCpuProfile(profileDir), window.from, window.to, paths.root),
+    };
+    log(`profile ${upload.id}: ${summary.requestsPerSecond.toFixed(1)} req/s; threads ${summary.threads.map((t) => `${t.name} ${(t.cpuSeconds / summary.seconds).toFixed(2)}`).join(', ')}`);
+    return summary;
+  } finally {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MemorySample } from './proc-status.js';
+import type { ProfileSummary } from './profile.js';
+import type { BenchResult, ServerResult } from './result.js';
+import { fixed, pointAt } from './targets.js';
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${fixed(bytes / MiB)} MiB`);
+const ms = (value: number | undefined) => (value === undefined ? '-' : `${fixed(value)} ms`);
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function loadTables(run: BenchResult): string {
+  const fps = run.ceiling.throughput.throughputFps;
+  const latency = run.ceiling.latency.latencyMedianMs;
+  return run.uploads
+    .map(({ id, description, bytes }) => {
+      const rows = run.settings.concurrencies.map((c) => {
+        const ours = pointAt(run.leukoserve, id, c);
+        const theirs = pointAt(run.baseline, id, c);
+        const failures = (ours?.non2xx ?? 0) + (ours?.errors ?? 0);
+        return [
+          String(c),
+          ours ? fixed(ours.requestsPerSecond) : '-',
+          ours ? `${fixed(ours.requestsPerSecond / fps, 2)}x` : '-',
+          ours ? `${fixed(ours.latencyMs.p50)} / ${fixed(ours.latencyMs.p95)} / ${fixed(ours.latencyMs.p99)}` : '-',
+          ours ? `${fixed(ours.latencyMs.p50 / latency, 2)}x` : '-',
+          String(failures),
+          theirs ? fixed(theirs.requestsPerSecond) : '-',
+          theirs ? `${fixed(theirs.latencyMs.p50)} / ${fixed(theirs.latencyMs.p95)} / ${fixed(theirs.latencyMs.p99)}` : '-',
+          ours && theirs ? `${fixed(ours.requestsPerSecond / theirs.requestsPerSecond, 2)}x` : '-',
+        ];
+      });
+      return [
+        `### ${description} (${fixed(bytes / 1024)} KiB)`,
+        '',
+        table(
+          ['c', 'leukoserve req/s', 'vs ceiling FPS', 'leukoserve p50 / p95 / p99 ms', 'p50 vs latency-hint median', 'non-2xx + errors', 'Flask req/s', 'Flask p50 / p95 / p99 ms', 'leukoserve / Flask req/s'],
+          rows,
+        ),
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+function memoryTable(run: BenchResult): string {
+  const row = (name: string, pick: (s: ServerResult) => string) => [name, pick(run.leukoserve), pick(run.baseline)];
+  const sample = (s: ServerResult, pick: (m: ServerResult['memory']) => MemorySample | undefined) => mib(pick(s.memory)?.rssBytes);
+  const soak = run.leukoserve.memory.soak;
+  return table(
+    ['', 'leukoserve', 'Flask baseline'],
+    [
+      row('ready, cold (empty CACHE_DIR)', (s) => ms(s.readyMs.cold)),
+      row('ready, warm (CACHE_DIR filled)', (s) => ms(s.readyMs.warm)),
+      row('RSS idle, model loaded', (s) => sample(s, (m) => m.idle)),
+      row('RSS after the first 100 requests', (s) => sample(s, (m) => m.soak?.after100)),
+      row(`RSS after ${soak?.requests ?? '-'} requests`, (s) => sample(s, (m) => m.soak?.afterAll)),
+      row('RSS after all load points', (s) => sample(s, (m) => m.end)),
+      row('peak RSS (VmHWM)', (s) => mib(s.memory.end.peakRssBytes)),
+    ],
+  );
+}
+
+function profileSection(p: ProfileSummary): string {
+  const share = (ms: number) => `${fixed((100 * ms) / p.mainThread.sampledMs)} %`;
+  return [
+    `## Where the time goes (${p.upload}, c=${p.connections}, ${fixed(p.seconds)} s, ${fixed(p.requestsPerSecond)} req/s)`,
+    '',
+    'CPU per thread of the leukoserve process (1.0 = one core busy for the whole window):',
+    '',
+    table(['thread', 'cores busy'], p.threads.map((t) => [t.name, fixed(t.cpuSeconds / p.seconds, 2)])),
+    '',
+    'JS main thread (node --cpu-prof, self time; `(idle)` = waiting for I/O or a worker):',
+    '',
+    table(['origin', 'share'], p.mainThread.byOrigin.slice(0, 12).map((o) => [o.origin, share(o.selfMs)])),
+    '',
+    table(['function', 'origin', 'share'], p.mainThread.topFunctions.map((f) => [`\`${f.fn}\``, f.origin, share(f.selfMs)])),
+  ].join('\n');
+}
+
+export function renderMarkdown(run: BenchResult): string {
+  const m = run.machine;
+  const s = run.settings;
+  const { throughput, latency } = run.ceiling;
+  return [
+    `# leukoserve bench, ${run.date} (${run.mode})`,
+    '',
+    `${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)}; ${m.os}; node ${m.node}; OpenVINO ${m.openvino}; leukoserve ${m.leukoserveSha.slice(0, 12)}${m.dirty ? ' (uncommitted changes)' : ''}.`,
+    `Model ${s.model} (FP32 IR) on CPU${run.leukoserve.compiled ? `; leukoserve compiled for ${run.leukoserve.compiled.device} with ${run.leukoserve.compiled.numRequests} infer requests` : ''}. ${s.seconds} s per point after ${s.warmupSeconds} s warm-up; benchmark_app ${s.ceilingSeconds} s per hint; server LOG_LEVEL=${s.serverLogLevel}; autocannon in the bench process, raw-body POST /classify, keep-alive.`,
+    '',
+    '## Targets',
+    '',
+    table(['target', 'measured', 'wanted', 'result'], run.targets.map((t) => [t.name, t.measured, t.wanted, t.pass === null ? 'not measured' : t.pass ? 'PASS' : 'FAIL'])),
+    '',
+    '## Ceiling: benchmark_app, same IR, same device',
+    '',
+    table(
+      ['hint', 'FPS', 'median latency', 'average latency', 'infer requests'],
+      [throughput, latency].map((c) => [c.hint, fixed(c.throughputFps), ms(c.latencyMedianMs), ms(c.latencyAverageMs), String(c.inferRequests)]),
+    ),
+    '',
+    '## Throughput and latency over HTTP',
+    '',
+    `"vs ceiling FPS" divides by benchmark_app's throughput-hint FPS (${fixed(throughput.throughputFps)}); "p50 vs latency-hint median" by its latency-hint median (${ms(latency.latencyMedianMs)}).`,
+    '',
+    loadTables(run),
+    '',
+    '## Start-up and memory',
+    '',
+    memoryTable(run),
+    '',
+    '## Same computation: top label per upload',
+    '',
+    table(
+      ['upload', 'leukoserve', 'Flask baseline', 'same label'],
+      run.uploads.map(({ id, description }) => {
+        const ours = run.leukoserve.top[id];
+        const theirs = run.baseline.top[id];
+        const show = (t: typeof ours) => (t ? `${t.label} (${fixed(t.score, 4)})` : '-');
+        return [description, show(ours), show(theirs), ours && theirs ? (ours.label === theirs.label ? 'yes' : 'NO') : '-'];
+      }),
+    ),
+    '',
+    ...(run.profiles ?? []).map(profileSection),
+  ].join('\n');
+}
+
+/** Writes <date>.{json,md} and latest.{json,md}; returns the Markdown. */
+export async function writeResults(dir: string, run: BenchResult): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const markdown = renderMarkdown(run);
+  const json = `${JSON.stringify(run, null, 2)}\n`;
+  const stamp = run.date.replace(/:/g, '-');
+  for (const name of [stamp, 'latest']) {
+    await writeFile(path.join(dir, `${name}.json`), json);
+    await writeFile(path.join(dir, `${name}.md`), markdown);
+  }
+  return markdown;
+}

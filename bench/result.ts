@@ -1,0 +1,55 @@
+import type { CeilingRun } from './ceiling.js';
+import type { LoadPoint, TopPrediction } from './load.js';
+import type { MachineInfo } from './machine.js';
+import type { MemorySample } from './proc-status.js';
+import type { ProfileSummary } from './profile.js';
+import type { Upload } from './uploads.js';
+
+/** Everything one run measured: written as bench/results/<date>.json and rendered as the Markdown table. */
+export type UploadId = Upload['id'];
+
+export interface ServerResult {
+  readonly name: string;
+  /** What the server says it compiled for (leukoserve's GET /devices), when it says. */
+  readonly compiled?: { readonly device: string; readonly numRequests: number };
+  /** Start to /health/ready 200. leukoserve is started twice: with an empty CACHE_DIR, then with the one that start filled. */
+  readonly readyMs: { readonly cold: number; readonly warm?: number };
+  readonly top: Readonly<Partial<Record<UploadId, TopPrediction>>>;
+  readonly points: Readonly<Partial<Record<UploadId, readonly LoadPoint[]>>>;
+  readonly memory: {
+    readonly idle: MemorySample;
+    /** After the last load point; its peakRssBytes is the peak of the whole life of the process. */
+    readonly end: MemorySample;
+    /** The leak check: RSS after the first 100 requests and after `requests` (same upload, same concurrency). */
+    readonly soak?: { readonly requests: number; readonly after100: MemorySample; readonly afterAll: MemorySample };
+  };
+}
+
+export interface TargetResult {
+  readonly name: string;
+  readonly measured: string;
+  readonly wanted: string;
+  /** null: not measured in this run (e.g. a concurrency left out). */
+  readonly pass: boolean | null;
+}
+
+export interface BenchResult {
+  readonly date: string;
+  readonly mode: 'full' | 'quick';
+  readonly settings: {
+    readonly seconds: number;
+    readonly warmupSeconds: number;
+    readonly ceilingSeconds: number;
+    readonly concurrencies: readonly number[];
+    readonly serverLogLevel: string;
+    readonly model: string;
+  };
+  readonly machine: MachineInfo;
+  readonly uploads: readonly { readonly id: UploadId; readonly description: string; readonly bytes: number }[];
+  readonly ceiling: { readonly throughput: CeilingRun; readonly latency: CeilingRun };
+  readonly leukoserve: ServerResult;
+  readonly baseline: ServerResult;
+  readonly targets: readonly TargetResult[];
+  /** With --profile: one load window per profiled upload. */
+  readonly profiles?: readonly ProfileSummary[];
+}

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readMemory, type MemorySample } from './proc-status.js';
+
+/** How to start one server under test. Its pid must be the serving process itself (RSS is read from it). */
+export interface ServerSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly port: number;
+  readonly readyTimeoutMs: number;
+}
+
+export class ServerStartError extends Error {
+  readonly code = 'BENCH_SERVER_START_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerStartError';
+  }
+}
+
+/** A free TCP port on the loopback interface (the OS picks it; released again before the server binds it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('could not find a free TCP port');
+  return address.port;
+}
+
+const OUTPUT_TAIL_CHARS = 4000;
+const READY_POLL_MS = 10;
+
+/** A server started as a child process, ready (GET /health/ready answered 200). */
+export class ServerProcess {
+  private output = '';
+
+  private constructor(
+    readonly spec: ServerSpec,
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    /** From spawn to the first 200 of /health/ready. */
+    public readyMs = 0,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.spec.port}`;
+  }
+
+  /** The last lines the server printed, to explain a failure. */
+  get outputTail(): string {
+    return this.output;
+  }
+
+  static async start(spec: ServerSpec): Promise<ServerProcess> {
+    const started = performance.now();
+    const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid === undefined) {
+      await once(child, 'error').catch(() => undefined);
+      throw new ServerStartError(`${spec.name}: could not start ${spec.command}`);
+    }
+    const server = new ServerProcess(spec, child, child.pid);
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const deadline = started + spec.readyTimeoutMs;
+    while (performance.now() < deadline) {
+      if (exited) {
+        throw new ServerStartError(`${spec.name} exited (code ${child.exitCode}) before it was ready:\n${server.outputTail}`);
+      }
+      try {
+        const response = await fetch(`${server.url}/health/ready`);
+        await response.arrayBuffer();
+        if (response.status === 200) {
+          server.readyMs = performance.now() - started;
+          return server;
+        }
+      } catch {
+        // not listening yet
+      }
+      await sleep(READY_POLL_MS);
+    }
+    await server.stop();
+    throw new ServerStartError(`${spec.name} was not ready within ${spec.readyTimeoutMs} ms:\n${server.outputTail}`);
+  }
+
+  memory(): Promise<MemorySample> {
+    return readMemory(this.pid);
+  }
+
+  /** SIGTERM (a graceful stop, which also lets node write a --cpu-prof profile), then SIGKILL after a grace period. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

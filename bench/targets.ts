@@ -1,0 +1,68 @@
+import type { LoadPoint } from './load.js';
+import type { BenchResult, ServerResult, TargetResult, UploadId } from './result.js';
+
+/** The issue's targets, each judged on this run's numbers. */
+export function judgeTargets(run: Omit<BenchResult, 'targets' | 'profiles'>): TargetResult[] {
+  const { ceiling, leukoserve, baseline } = run;
+  const ceilingFps = ceiling.throughput.throughputFps;
+  const saturation = (id: UploadId, fraction: number, description: string): TargetResult => {
+    const best = saturated(leukoserve, id);
+    return {
+      name: `saturation throughput, ${description}`,
+      measured: best ? `${fixed(best.requestsPerSecond)} req/s = ${fixed(best.requestsPerSecond / ceilingFps, 2)}x (c=${best.connections})` : 'not measured',
+      wanted: `>= ${fraction}x benchmark_app (${fixed(ceilingFps)} FPS)`,
+      pass: best ? best.requestsPerSecond >= fraction * ceilingFps : null,
+    };
+  };
+  const single = pointAt(leukoserve, 'jpeg-299', 1);
+  const latencyCeiling = ceiling.latency.latencyMedianMs;
+  const soak = leukoserve.memory.soak;
+  const growth = soak ? soak.afterAll.rssBytes / soak.after100.rssBytes - 1 : null;
+  const warm = leukoserve.readyMs.warm;
+  return [
+    saturation('jpeg-299', 0.95, '299x299 JPEG'),
+    saturation('jpeg-2592', 0.85, '2592x1944 JPEG'),
+    {
+      name: 'latency at c=1, 299x299 JPEG (p50)',
+      measured: single ? `${fixed(single.latencyMs.p50)} ms` : 'not measured',
+      wanted: `<= benchmark_app latency hint median + 5 ms (${fixed(latencyCeiling + 5)} ms)`,
+      pass: single ? single.latencyMs.p50 <= latencyCeiling + 5 : null,
+    },
+    ...run.uploads.map(({ id, description }): TargetResult => {
+      const ours = pointAt(leukoserve, id, 4);
+      const theirs = pointAt(baseline, id, 4);
+      const ratio = ours && theirs ? ours.requestsPerSecond / theirs.requestsPerSecond : null;
+      return {
+        name: `throughput vs Flask baseline at c=4, ${description}`,
+        measured: ratio === null ? 'not measured' : `${fixed(ratio, 2)}x`,
+        wanted: '>= 1.5x',
+        pass: ratio === null ? null : ratio >= 1.5,
+      };
+    }),
+    {
+      name: `RSS after ${soak?.requests ?? '-'} requests vs after 100`,
+      measured: growth === null ? 'not measured' : `${growth >= 0 ? '+' : ''}${fixed(growth * 100, 1)} %`,
+      wanted: 'within 5 %',
+      pass: growth === null ? null : Math.abs(growth) <= 0.05,
+    },
+    {
+      name: 'ready with a warm cache',
+      measured: warm === undefined ? 'not measured' : `${fixed(warm)} ms`,
+      wanted: '<= 2000 ms',
+      pass: warm === undefined ? null : warm <= 2000,
+    },
+  ];
+}
+
+export function pointAt(server: ServerResult, id: UploadId, connections: number): LoadPoint | undefined {
+  return server.points[id]?.find((p) => p.connections === connections);
+}
+
+/** The point with the highest throughput: the server's saturation throughput. */
+export function saturated(server: ServerResult, id: UploadId): LoadPoint | undefined {
+  return server.points[id]?.reduce<LoadPoint | undefined>((best, p) => (best && best.requestsPerSecond >= p.requestsPerSecond ? best : p), undefined);
+}
+
+export function fixed(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
