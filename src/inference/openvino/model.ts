@@ -1,0 +1,69 @@
+import type { OpenVinoLibrary } from './library.js';
+import type { Out, Pointer } from './sys/types.js';
+import { NativeObject } from './native-object.js';
+import { readPorts, type PortInfo } from './port.js';
+import { CompiledModel } from './compiled-model.js';
+import { buildWithPrePostProcessing, type PrePostProcessing } from './pre-post-processing.js';
+
+/** A model read by the core (ov_model_t): inspect its ports, add pre/post-processing, compile it. */
+export class Model extends NativeObject {
+  private constructor(
+    private readonly library: OpenVinoLibrary,
+    private readonly core: Pointer,
+    model: Pointer,
+  ) {
+    super('Model', model, (handle) => library.api.ov_model_free(handle));
+  }
+
+  /** @internal Runtime.readModel is the public entry point. */
+  static read(library: OpenVinoLibrary, core: Pointer, modelPath: string, weightsPath?: string): Model {
+    const model: Out<Pointer | null> = [null];
+    library.check(library.api.ov_core_read_model(core, modelPath, weightsPath ?? null, model), `ov_core_read_model(${modelPath})`);
+    return new Model(library, core, model[0] as Pointer);
+  }
+
+  get inputs(): PortInfo[] {
+    const { api } = this.library;
+    return readPorts(
+      this.library,
+      (size) => api.ov_model_inputs_size(this.handle, size),
+      (index, port) => api.ov_model_const_input_by_index(this.handle, index, port),
+      'ov_model_input',
+    );
+  }
+
+  get outputs(): PortInfo[] {
+    const { api } = this.library;
+    return readPorts(
+      this.library,
+      (size) => api.ov_model_outputs_size(this.handle, size),
+      (index, port) => api.ov_model_const_output_by_index(this.handle, index, port),
+      'ov_model_output',
+    );
+  }
+
+  /** A new Model with conversions built into the graph (this one stays valid and unchanged). */
+  withPrePostProcessing(steps: PrePostProcessing): Model {
+    return new Model(this.library, this.core, buildWithPrePostProcessing(this.library, this.handle, steps));
+  }
+
+  /**
+   * Compiles for one device. Synchronous on purpose: ov_core_compile_model is variadic and koffi
+   * cannot run variadic calls on a worker thread; compiling happens once, at start-up.
+   * `properties` are OpenVINO keys, e.g. { PERFORMANCE_HINT: 'THROUGHPUT', CACHE_DIR: '/var/cache/ov' }.
+   */
+  compile(device: string, properties: Record<string, string> = {}): CompiledModel {
+    const pairs = Object.entries(properties).flatMap(([key, value]) => ['const char *', key, 'const char *', value]);
+    const compiled: Out<Pointer | null> = [null];
+    const status = this.library.api.ov_core_compile_model(
+      this.core,
+      this.handle,
+      device,
+      pairs.length / 2, // key and value each count as one argument
+      compiled,
+      ...pairs,
+    );
+    this.library.check(status, `ov_core_compile_model(${device})`);
+    return new CompiledModel(this.library, compiled[0] as Pointer, device);
+  }
+}
