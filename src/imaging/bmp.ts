@@ -69,7 +69,7 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
   if (rawHeight === 0 || rawHeight === -0x80000000) throw corrupt(`height ${rawHeight}`);
   if (planes !== 1) throw corrupt(`${planes} colour planes (must be 1)`);
   if (bitCount === 1 || bitCount === 4 || bitCount === 8) {
-    throw new UnsupportedFormatError(`BMP with a ${bitCount}-bit palette`);
+    throw new UnsupportedFormatError(`BMP with ${bitCount}-bit palette`);
   }
   if (bitCount === 16) throw new UnsupportedFormatError('16-bit BMP');
   if (bitCount !== 24 && bitCount !== 32) throw corrupt(`${bitCount} bits per pixel`);

@@ -1,6 +1,6 @@
 import { centralCrop } from './central-crop.js';
-import { decodeImage } from './decode.js';
-import { resizeBilinear } from './resize-bilinear.js';
+import { cropAndResize } from './crop-resize.js';
+import { openImage } from './open-image.js';
 import type { ImageFormat } from './sniff.js';
 
 export interface PreprocessOptions {
@@ -31,10 +31,10 @@ export async function preprocess(bytes: Uint8Array, options: PreprocessOptions):
   for (const [name, value] of [['width', width], ['height', height], ['maxPixels', maxPixels]] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
-  const image = await decodeImage(bytes, maxPixels);
+  const image = await openImage(bytes, maxPixels);
   const box = centralCrop(image.width, image.height, centralFraction);
   return {
-    pixels: resizeBilinear(image, box, width, height),
+    pixels: await cropAndResize(image, box, width, height),
     width,
     height,
     source: { format: image.format, width: image.width, height: image.height },
