@@ -57,6 +57,7 @@ const BY_CODE: Readonly<Record<string, { statusCode: number; code: string }>> = 
   INPUT_SIZE_MISMATCH: { statusCode: 500, code: 'INFERENCE_FAILED' },
   OBJECT_DISPOSED: { statusCode: 500, code: 'INFERENCE_FAILED' },
   NO_DEVICE: { statusCode: 500, code: 'INFERENCE_FAILED' },
+  UNSUPPORTED_ELEMENT_TYPE: { statusCode: 500, code: 'INFERENCE_FAILED' },
   // @fastify/multipart and Fastify's body parsing
   FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES' },
   FST_PARTS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES' },

@@ -8,7 +8,7 @@ export interface RunningServer {
   classifier: Classifier;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
-  /** Stop accepting, let in-flight requests finish, then drain the pool and free native objects. */
+  /** Stop accepting, let in-flight requests finish, then drain the pool and free native objects. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -47,13 +47,10 @@ export async function startServer(config: Config, logger: Logger, options: AppOp
     await classifier.close();
     throw error;
   }
-  return {
-    app,
-    classifier,
-    url,
-    async close() {
-      await app.close();
-      await classifier.close();
-    },
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    await app.close();
+    await classifier.close();
   };
+  return { app, classifier, url, close: () => (closing ??= close()) };
 }
