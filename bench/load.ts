@@ -30,6 +30,9 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank - 1] ?? Number.NaN;
 }
 
+/** Milliseconds rounded to the microsecond: finer digits are noise. */
+const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
+
 /**
  * POSTs the upload as a raw body from `connections` keep-alive connections. Latencies are kept per
  * response (autocannon's summary has no p95) and only for 2xx answers: an error answer is fast and
@@ -64,7 +67,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadPoint> {
     connections,
     seconds,
     requestsPerSecond: latencies.length / seconds,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), mean },
+    latencyMs: {
+      p50: microseconds(percentile(latencies, 50)),
+      p95: microseconds(percentile(latencies, 95)),
+      p99: microseconds(percentile(latencies, 99)),
+      mean: microseconds(mean),
+    },
     ok: latencies.length,
     non2xx,
     errors: result.errors + result.timeouts,

@@ -129,13 +129,16 @@ export function renderMarkdown(run: BenchResult): string {
   ].join('\n');
 }
 
-/** Writes <date>.{json,md} and latest.{json,md}; returns the Markdown. */
+/**
+ * Writes <date>.{json,md} and latest.{json,md}; returns the Markdown. A quick run writes
+ * <date>-quick.{json,md} only: its short points must not replace the committed full run.
+ */
 export async function writeResults(dir: string, run: BenchResult): Promise<string> {
   await mkdir(dir, { recursive: true });
   const markdown = renderMarkdown(run);
   const json = `${JSON.stringify(run, null, 2)}\n`;
   const stamp = run.date.replace(/:/g, '-');
-  for (const name of [stamp, 'latest']) {
+  for (const name of run.mode === 'quick' ? [`${stamp}-quick`] : [stamp, 'latest']) {
     await writeFile(path.join(dir, `${name}.json`), json);
     await writeFile(path.join(dir, `${name}.md`), markdown);
   }

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...measured, targets: judgeTargets(measured), ...(profiles.length > 0 ? { profiles } : {}) };
     const markdown = await writeResults(config.resultsDir, result);
     console.log(markdown);
-    log(`results written to ${path.relative(root, config.resultsDir)}/latest.{md,json}`);
+    log(`results written to ${path.relative(root, config.resultsDir)}/`);
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
