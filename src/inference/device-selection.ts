@@ -18,7 +18,8 @@ export interface DeviceSelection {
   devices: readonly string[];
   /** Reads (and prepares) the model for one device: FP16 IR for MYRIAD, FP32 for the CPU. */
   readModelFor(device: string): Model;
-  properties: Record<string, string>;
+  /** Compile properties for one device (keys differ: MYRIAD rejects CPU-only ones). */
+  propertiesFor(device: string): Record<string, string>;
   logger?: Logger;
 }
 
@@ -50,7 +51,7 @@ export function compileOnFirstDevice(runtime: Runtime, selection: DeviceSelectio
       try {
         const model = selection.readModelFor(device);
         try {
-          return { compiled: model.compile(device, selection.properties), fallbacks };
+          return { compiled: model.compile(device, selection.propertiesFor(device)), fallbacks };
         } finally {
           model.dispose();
         }

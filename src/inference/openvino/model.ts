@@ -42,9 +42,12 @@ export class Model extends NativeObject {
     );
   }
 
-  /** A new Model with conversions built into the graph (this one stays valid and unchanged). */
-  withPrePostProcessing(steps: PrePostProcessing): Model {
-    return new Model(this.library, this.core, buildWithPrePostProcessing(this.library, this.handle, steps));
+  /**
+   * Builds the conversions into this model's graph. In place: OpenVINO's PrePostProcessor edits
+   * the ov::Model it was given and returns another handle to the same model, freed here.
+   */
+  applyPrePostProcessing(steps: PrePostProcessing): void {
+    this.library.api.ov_model_free(buildWithPrePostProcessing(this.library, this.handle, steps));
   }
 
   /**

@@ -19,7 +19,8 @@ export interface PrePostProcessing {
 }
 
 /**
- * Runs the PrePostProcessor and returns the new ov_model_t. Every intermediate handle the C API
+ * Runs the PrePostProcessor on `model` (which it edits) and returns the ov_model_t handle that
+ * build() gives back. Every intermediate handle the C API
  * hands out is freed here, in reverse order of creation, even when a step fails.
  */
 export function buildWithPrePostProcessing(library: OpenVinoLibrary, model: Pointer, steps: PrePostProcessing): Pointer {

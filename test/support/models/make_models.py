@@ -38,11 +38,11 @@ def matmul():
 
 
 def slow():
-    """A chain of 1024x1024 matmuls, slow enough (~0.1 s+) to time out while running."""
-    w = (np.eye(1024, dtype=np.float32) * 0.5)
-    h = x = named(ops.parameter([128, 1024], ov.Type.f32, name="x"), "x")
-    for _ in range(6):
-        h = ops.matmul(h, ops.constant(w), False, False)
+    """Tanh(x @ W) layers on a 512x1024 batch (~13 GFLOP): tens of ms, enough to time out while running."""
+    w = np.random.default_rng(7).standard_normal((1024, 1024)).astype(np.float32) / 32
+    h = x = named(ops.parameter([512, 1024], ov.Type.f32, name="x"), "x")
+    for _ in range(12):
+        h = ops.tanh(ops.matmul(h, ops.constant(w), False, False))
     y = ops.reduce_sum(h, ops.constant(np.array([1], dtype=np.int64)), False)
     return ov.Model([named(ops.result(y), "y")], [x], "slow"), None
 
@@ -64,6 +64,7 @@ def main(out_dir: str) -> None:
         ov.save_model(model, out / f"{make.__name__}.xml", compress_to_fp16=False)
         if cases is not None:
             expectations[make.__name__] = cases
+    expectations["openvino_version"] = ov.get_version()
     (out / "expected.json").write_text(json.dumps(expectations))
 
 

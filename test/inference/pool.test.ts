@@ -1,0 +1,182 @@
+import t, { type Test } from 'tap';
+import {
+  InferencePool,
+  InferenceTimeoutError,
+  NoDeviceError,
+  OpenVinoError,
+  PoolClosedError,
+  QueueFullError,
+  Runtime,
+  type PoolOptions,
+} from '../../src/inference/index.js';
+import { testModels, type TestModelName } from '../support/models/models.js';
+
+const models = testModels();
+const runtime = Runtime.open();
+t.teardown(() => runtime.dispose());
+
+interface LogLine {
+  level: 'info' | 'warn';
+  obj: object;
+  msg?: string;
+}
+
+function options(model: TestModelName, overrides: Partial<PoolOptions> = {}): PoolOptions & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    modelPathFor: () => models.xml(model),
+    devices: ['CPU'],
+    maxQueue: 16,
+    timeoutMs: 30_000,
+    logger: {
+      info: (obj, msg) => lines.push({ level: 'info', obj, msg }),
+      warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }),
+    },
+    lines,
+    ...overrides,
+  };
+}
+
+async function openPool(t: Test, opts: PoolOptions): Promise<InferencePool> {
+  const pool = await InferencePool.create(runtime, opts);
+  t.teardown(() => pool.close());
+  return pool;
+}
+
+t.test('more jobs than requests: every result matches its own input (numpy reference)', async (t) => {
+  const pool = await openPool(t, options('matmul', { numRequests: 3 }));
+  t.equal(pool.numRequests, 3);
+  t.equal(pool.device, 'CPU');
+  t.same(pool.input, { name: 'x', shape: [1, 8], elementType: 'f32' });
+  t.same(pool.output, { name: 'y', shape: [1, 3], elementType: 'f32' });
+  const results = await Promise.all(models.matmulCases.map(({ input }) => pool.run(Float32Array.from(input))));
+  results.forEach((result, i) => {
+    const expected = models.matmulCases[i]?.output ?? [];
+    const worst = Math.max(...expected.map((e, j) => Math.abs((result.output[j] ?? NaN) - e)));
+    t.ok(worst < 1e-5, `job ${i}: max |error| ${worst} (f32 on the CPU by default)`);
+    t.ok(result.queueMs >= 0 && result.inferMs >= 0);
+  });
+  t.match(pool.stats(), { queued: 0, active: 0, completed: models.matmulCases.length, failed: 0, rejected: 0, timedOut: 0, numRequests: 3, maxQueue: 16 });
+});
+
+t.test('default number of requests is OPTIMAL_NUMBER_OF_INFER_REQUESTS', async (t) => {
+  const latency = await openPool(t, options('affine', { performanceHint: 'LATENCY' }));
+  t.equal(latency.numRequests, 1);
+  const throughput = await openPool(t, options('affine'));
+  t.ok(throughput.numRequests >= 1);
+});
+
+t.test('inputConversion: u8 NHWC in, (u8 - mean) / scale reaches the model', async (t) => {
+  const pool = await openPool(t, options('affine', { inputConversion: { elementType: 'u8', layout: 'NHWC', mean: 100, scale: 4 } }));
+  t.equal(pool.input.elementType, 'u8');
+  const pixels = Uint8Array.from([0, 4, 8, 96, 100, 104, 200, 255, 1, 2, 3, 250]);
+  const { output } = await pool.run(pixels);
+  t.same([...output], [...pixels].map((p) => 2 * ((p - 100) / 4) + 1));
+  await t.rejects(pool.run(new Float32Array(12)), { code: 'INPUT_SIZE_MISMATCH' });
+  await t.rejects(pool.run(new Uint8Array(13)), { code: 'INPUT_SIZE_MISMATCH', message: /needs 12 bytes, got 13/ });
+});
+
+t.test('queue full: jobs beyond requests + maxQueue are rejected at once', async (t) => {
+  const pool = await openPool(t, options('slow', { numRequests: 1, maxQueue: 2 }));
+  const input = new Float32Array(512 * 1024);
+  const accepted = [pool.run(input), pool.run(input), pool.run(input)];
+  t.match(pool.stats(), { active: 1, queued: 2 });
+  await t.rejects(pool.run(input), QueueFullError);
+  await t.rejects(pool.run(input), { code: 'QUEUE_FULL', message: /2 waiting/ });
+  await Promise.all(accepted);
+  t.match(pool.stats(), { completed: 3, rejected: 2, queued: 0, active: 0 });
+});
+
+t.test('timeouts: a queued job is removed, a running one is rejected and its request comes back', async (t) => {
+  const pool = await openPool(t, options('slow', { numRequests: 1, timeoutMs: 5 }));
+  const input = new Float32Array(512 * 1024);
+  const running = pool.run(input);
+  const queued = pool.run(input);
+  await t.rejects(running, { code: 'INFERENCE_TIMEOUT', message: /while running/ });
+  await t.rejects(queued, InferenceTimeoutError);
+  await t.rejects(queued, { message: /while queued/ });
+  t.match(pool.stats(), { timedOut: 2, queued: 0 });
+  await pool.close(); // resolves only once the running request has returned to the pool
+  t.match(pool.stats(), { active: 0, completed: 0, timedOut: 2 });
+});
+
+t.test('device priority: unlisted and failing devices fall through to the CPU, with reasons logged', async (t) => {
+  const opts = options('affine', { devices: ['MYRIAD', 'HETERO:NO_SUCH_DEVICE', 'CPU'] });
+  const pool = await openPool(t, opts);
+  t.equal(pool.device, 'CPU');
+  t.match(pool.fallbacks, [
+    { device: 'MYRIAD', reason: /not listed by OpenVINO \(available: .*CPU/ },
+    { device: 'HETERO:NO_SUCH_DEVICE', reason: /NO_SUCH_DEVICE/ },
+  ]);
+  t.equal(pool.fallbacks.length, 2);
+  t.same(
+    opts.lines.filter((l) => l.level === 'warn').map((l) => (l.obj as { device: string }).device),
+    ['MYRIAD', 'HETERO:NO_SUCH_DEVICE'],
+  );
+  t.match(opts.lines.at(-1), { level: 'info', msg: /ready on CPU/ });
+});
+
+t.test('mocked stick: a listed MYRIAD that fails to compile falls through to the CPU', async (t) => {
+  // No NCS2 here: pretend the runtime lists one, so the real compile attempt fails in OpenVINO.
+  const listed = t.capture(runtime, 'availableDeviceNames', () => ['CPU', 'MYRIAD.1.1-ma2480']);
+  const pool = await openPool(t, options('affine', { devices: ['MYRIAD', 'CPU'] }));
+  t.equal(listed.calls.length, 1);
+  t.equal(pool.device, 'CPU');
+  t.match(pool.fallbacks, [{ device: 'MYRIAD', reason: /ov_core_compile_model\(MYRIAD\) failed.*MYRIAD/s }]);
+});
+
+t.test('no usable device: NoDeviceError lists each device with its reason', async (t) => {
+  const error = (await t.rejects(InferencePool.create(runtime, options('affine', { devices: ['MYRIAD', 'GPU.7'] })), NoDeviceError)) as unknown;
+  t.match(error, { code: 'NO_DEVICE', reasons: [{ device: 'MYRIAD' }, { device: 'GPU.7' }], message: /MYRIAD: not listed.*GPU\.7: not listed/ });
+});
+
+t.test('a corrupt model file is a reason per device, carrying OpenVINO\'s message', async (t) => {
+  const error = (await t.rejects(
+    InferencePool.create(runtime, options('affine', { modelPathFor: () => '/nonexistent/model.xml' })),
+    NoDeviceError,
+  )) as NoDeviceError;
+  t.match(error.reasons, [{ device: 'CPU', reason: /ov_core_read_model.*Could not open the file/s }]);
+});
+
+t.test('invalid options are refused', async (t) => {
+  await t.rejects(InferencePool.create(runtime, options('affine', { numRequests: 0, maxQueue: -1, timeoutMs: 0 })), {
+    code: 'INVALID_POOL_OPTIONS',
+    message: /numRequests.*maxQueue.*timeoutMs/,
+  });
+});
+
+t.test('inference failures: each fails its job; enough in a row stop the pool', async (t) => {
+  const opts = options('reshape_fail', { numRequests: 1, maxConsecutiveFailures: 3 });
+  const pool = await openPool(t, opts);
+  // A distinct bad shape each time: the CPU plugin caches shape inference for a repeated input.
+  const bad = (n: number) => Float32Array.from([n, n]);
+  const good = Float32Array.from([2, 2]);
+  await t.rejects(pool.run(bad(3)), OpenVinoError);
+  await t.rejects(pool.run(bad(5)), { code: 'OPENVINO_ERROR', message: /reshape/i });
+  t.same([...(await pool.run(good)).output], [0, 1, 2, 3], 'a success resets the count');
+  t.equal(pool.accepting, true);
+  const burst = [pool.run(bad(6)), pool.run(bad(7)), pool.run(bad(8)), pool.run(good)];
+  const settled = await Promise.allSettled(burst);
+  t.same(
+    settled.map((s) => (s.status === 'rejected' ? (s.reason as { code: string }).code : 'ok')),
+    ['OPENVINO_ERROR', 'OPENVINO_ERROR', 'OPENVINO_ERROR', 'POOL_CLOSED'],
+    'the queued job fails once the device is taken as lost',
+  );
+  t.equal(pool.accepting, false);
+  await t.rejects(pool.run(good), { code: 'POOL_CLOSED', message: /failed 3 inferences in a row/ });
+  t.match(pool.stats(), { failed: 5, completed: 1, rejected: 2 });
+  t.match(opts.lines.at(-1), { level: 'warn', msg: /failed 3 inferences in a row/ });
+});
+
+t.test('close() drains queued and running jobs, then refuses work; it is idempotent', async (t) => {
+  const pool = await InferencePool.create(runtime, options('matmul', { numRequests: 1 }));
+  const jobs = models.matmulCases.slice(0, 5).map(({ input }) => pool.run(Float32Array.from(input)));
+  const closing = pool.close();
+  t.equal(pool.accepting, false);
+  await t.rejects(pool.run(new Float32Array(8)), PoolClosedError);
+  const results = await Promise.all(jobs);
+  t.equal(results.length, 5, 'work accepted before close() completes');
+  await closing;
+  await pool.close();
+  t.match(pool.stats(), { completed: 5, rejected: 1, active: 0, queued: 0 });
+});
