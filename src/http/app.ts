@@ -58,6 +58,17 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  // Responses finished during shutdown close their connection: a keep-alive socket that turns idle
+  // after close() began would otherwise hold the server open for the whole keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
   app.setErrorHandler(async (error, request, reply) => {
     const body = toErrorBody(error, limits);

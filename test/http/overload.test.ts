@@ -1,0 +1,87 @@
+import t from 'tap';
+import { loadConfig } from '../../src/config/index.js';
+import { buildApp } from '../../src/http/app.js';
+import type { ClassifyResponse } from '../../src/http/schemas.js';
+import { OpenVinoError, Runtime, type InferencePool } from '../../src/inference/index.js';
+import { loadManifest } from '../../src/model/manifest.js';
+import { Classifier } from '../../src/service/classifier.js';
+import { fixture, MODEL_DIR, multipart, openCpuClassifier, silentLogger } from './helpers.js';
+
+const config = loadConfig([], {}).config;
+// Both pools compile the same IR: the second one loads it from this cache.
+const cacheDir = t.testdir();
+
+async function post(app: Awaited<ReturnType<typeof buildApp>>, name: 'all1' | 'hem1' | 'all2' | 'field' = 'hem1') {
+  return app.inject({ method: 'POST', url: '/classify', ...(await multipart([fixture(name)])) });
+}
+
+t.test('queue full: one infer request, no queue, a burst -> 503 QUEUE_FULL with Retry-After, then 200 again', async (t) => {
+  const classifier = await openCpuClassifier({ numRequests: 1, maxQueue: 0, cacheDir });
+  t.teardown(() => classifier.close());
+  const app = await buildApp(classifier, config, silentLogger);
+  t.teardown(() => app.close());
+
+  const burst = await Promise.all(Array.from({ length: 8 }, () => post(app)));
+  const statuses = burst.map((r) => r.statusCode);
+  t.ok(statuses.every((s) => s === 200 || s === 503), `only 200 and 503: ${statuses.join(',')}`);
+  t.ok(statuses.includes(200), 'some got through');
+  const rejected = burst.filter((r) => r.statusCode === 503);
+  t.ok(rejected.length >= 1, 'some were refused');
+  for (const r of rejected) {
+    t.equal(r.json().code, 'QUEUE_FULL');
+    t.equal(r.headers['retry-after'], '1');
+  }
+  t.equal(classifier.stats().rejected, rejected.length, 'the pool counted the refusals');
+  t.equal((await post(app)).statusCode, 200, 'served again once the burst is over');
+});
+
+t.test('inference time-out -> 504 INFERENCE_TIMEOUT', async (t) => {
+  const classifier = await openCpuClassifier({ timeoutMs: 1, cacheDir });
+  t.teardown(() => classifier.close());
+  const app = await buildApp(classifier, config, silentLogger);
+  t.teardown(() => app.close());
+  const res = await post(app);
+  t.equal(res.statusCode, 504);
+  t.equal(res.json().code, 'INFERENCE_TIMEOUT');
+  t.match(res.json().message, /within 1 ms/);
+});
+
+t.test('inference failure (mocked: an NCS2 dropping off the bus mid-inference) -> 500 INFERENCE_FAILED, then 200', async (t) => {
+  const runtime = Runtime.open();
+  t.teardown(() => runtime.dispose());
+  const model = await loadManifest(MODEL_DIR);
+  let calls = 0;
+  // Only the stick is mocked: the image is really decoded, the runtime is real.
+  const stick = {
+    device: 'MYRIAD',
+    compiledAt: new Date(),
+    numRequests: 4,
+    input: { name: 'input', shape: [1, 299, 299, 3], elementType: 'u8' },
+    output: { name: 'predictions', shape: [1, 2], elementType: 'f32' },
+    fallbacks: [],
+    accepting: true,
+    async run() {
+      calls++;
+      if (calls === 1) throw new OpenVinoError(-1, 'ov_infer_request_wait', 'Failed to read output from FIFO: X_LINK_ERROR');
+      return { output: new Float32Array([0.25, 0.75]), queueMs: 0, inferMs: 30 };
+    },
+    stats: () => ({ queued: 0, active: 0, completed: calls - 1, failed: 1, rejected: 0, timedOut: 0, numRequests: 4, maxQueue: 8 }),
+    async close() {},
+  } as unknown as InferencePool;
+  const classifier = new Classifier({ model, runtime, pool: stick, maxPixels: 40_000_000 });
+  const app = await buildApp(classifier, config, silentLogger);
+  t.teardown(() => app.close());
+
+  const failed = await post(app);
+  t.equal(failed.statusCode, 500);
+  t.same(Object.keys(failed.json()).sort(), ['code', 'error', 'message', 'statusCode']);
+  t.equal(failed.json().code, 'INFERENCE_FAILED');
+  t.match(failed.json().message, /X_LINK_ERROR/);
+  t.notMatch(failed.body, /at .*\.ts:\d+/, 'no stack trace');
+  const ok = await post(app);
+  t.equal(ok.statusCode, 200);
+  const body = ok.json() as ClassifyResponse;
+  t.equal(body.device, 'MYRIAD');
+  t.same(body.predictions[0]!.scores, { normal: 0.25, ALL: 0.75 });
+  t.equal(body.predictions[0]!.label, 'ALL');
+});
