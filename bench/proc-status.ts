@@ -19,10 +19,16 @@ export async function readMemory(pid: number): Promise<MemorySample> {
   return { rssBytes: kibField(status, 'VmRSS', pid), peakRssBytes: kibField(status, 'VmHWM', pid) };
 }
 
+export const MAIN_THREAD = 'main thread (JS event loop)';
+
 // USER_HZ: the unit of utime/stime in /proc/<pid>/task/<tid>/stat; 100 on every Linux ABI Node runs on.
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) spent so far by each thread of a process, summed by thread name. */
+/**
+ * CPU seconds (user + system) spent so far by each thread of a process, summed by thread name.
+ * The main thread is named apart: threads a native library starts (OpenVINO's TBB workers) inherit
+ * its name ("node"), so that name alone cannot tell JS from inference.
+ */
 export async function readThreadCpu(pid: number): Promise<Map<string, number>> {
   const byName = new Map<string, number>();
   for (const tid of await readdir(`/proc/${pid}/task`)) {
@@ -34,7 +40,7 @@ export async function readThreadCpu(pid: number): Promise<Map<string, number>> {
     }
     // "tid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
     const close = stat.lastIndexOf(')');
-    const name = stat.slice(stat.indexOf('(') + 1, close);
+    const name = tid === String(pid) ? MAIN_THREAD : stat.slice(stat.indexOf('(') + 1, close);
     const fields = stat.slice(close + 2).split(' ');
     // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 once pid and comm are cut off.
     const ticks = Number(fields[11]) + Number(fields[12]);

@@ -36,7 +36,7 @@ function loadTables(run: BenchResult): string {
         ];
       });
       return [
-        `### ${description} (${fixed(bytes / 1024)} KiB)`,
+        `### ${description}, ${fixed(bytes / 1024)} KiB`,
         '',
         table(
           ['c', 'leukoserve req/s', 'vs ceiling FPS', 'leukoserve p50 / p95 / p99 ms', 'p50 vs latency-hint median', 'non-2xx + errors', 'Flask req/s', 'Flask p50 / p95 / p99 ms', 'leukoserve / Flask req/s'],
@@ -70,7 +70,8 @@ function profileSection(p: ProfileSummary): string {
   return [
     `## Where the time goes (${p.upload}, c=${p.connections}, ${fixed(p.seconds)} s, ${fixed(p.requestsPerSecond)} req/s)`,
     '',
-    'CPU per thread of the leukoserve process (1.0 = one core busy for the whole window):',
+    'CPU per thread of the leukoserve process (1.0 = one core busy for the whole window; `node` = threads that native libraries start, ' +
+      "chiefly OpenVINO's inference workers, which inherit the process name):",
     '',
     table(['thread', 'cores busy'], p.threads.map((t) => [t.name, fixed(t.cpuSeconds / p.seconds, 2)])),
     '',

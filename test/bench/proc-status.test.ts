@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readMemory, readThreadCpu } from '../../bench/proc-status.js';
+import { MAIN_THREAD, readMemory, readThreadCpu } from '../../bench/proc-status.js';
 
 t.test('reads RSS and its peak of a live process', async (t) => {
   const sample = await readMemory(process.pid);
@@ -22,4 +22,6 @@ t.test('CPU time per thread adds up to the CPU time the process used', async (t)
   t.ok(spin > 0);
   const counted = total(after) - total(before);
   t.ok(counted >= 0.25 && counted < 1, `about 0.3 s of CPU was counted over the threads (${counted.toFixed(2)} s)`);
+  const main = (after.get(MAIN_THREAD) ?? 0) - (before.get(MAIN_THREAD) ?? 0);
+  t.ok(main >= 0.25, `the spin is charged to the main thread (${main.toFixed(2)} s)`);
 });
