@@ -45,6 +45,9 @@ export function buildDeviceReport(report: RuntimeReport, usb: UsbScan): DeviceRe
   const myriadListed = report.available.some((d) => d.name.startsWith('MYRIAD'));
   const sticks = usb.sticks.map((s) => ({ ...s, visibleToRuntime: myriadListed }));
   const hints: string[] = [];
+  if (!usb.readable && !myriadListed) {
+    hints.push(`${usb.directory} is not readable, so USB sticks cannot be listed (a container without /sys?).`);
+  }
   if (sticks.length > 0 && !myriadListed) {
     hints.push(`${sticks.length} Movidius stick(s) on the USB bus but invisible to the runtime (no MYRIAD device listed).`);
     hints.push(...invisibleStickHints(report));

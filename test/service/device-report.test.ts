@@ -44,3 +44,8 @@ t.test('a mocked stick the runtime lists as MYRIAD: no hints', async (t) => {
 t.test('no stick on the bus: no hints', async (t) => {
   t.same(buildDeviceReport(cpuOnly('2026.4.1'), { ...oneStick, sticks: [] }).hints, []);
 });
+
+t.test('an unreadable sysfs is said so when the runtime lists no MYRIAD', async (t) => {
+  const report = buildDeviceReport(cpuOnly('2026.4.1'), { directory: '/sys/bus/usb/devices', readable: false, sticks: [] });
+  t.same(report.hints, ['/sys/bus/usb/devices is not readable, so USB sticks cannot be listed (a container without /sys?).']);
+});
