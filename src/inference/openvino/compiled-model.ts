@@ -1,7 +1,7 @@
 import type { OpenVinoLibrary } from './library.js';
 import type { Out, Pointer } from './sys/types.js';
 import { NativeObject } from './native-object.js';
-import { readPorts, type PortInfo } from './port.js';
+import { PORT_GETTERS, readPorts, type PortInfo } from './port.js';
 import { InferRequest } from './infer-request.js';
 
 /** A model compiled for one device (ov_compiled_model_t). */
@@ -15,23 +15,11 @@ export class CompiledModel extends NativeObject {
   }
 
   get inputs(): PortInfo[] {
-    const { api } = this.library;
-    return readPorts(
-      this.library,
-      (size) => api.ov_compiled_model_inputs_size(this.handle, size),
-      (index, port) => api.ov_compiled_model_input_by_index(this.handle, index, port),
-      'ov_compiled_model_input',
-    );
+    return readPorts(this.library, this.handle, PORT_GETTERS.compiledInputs);
   }
 
   get outputs(): PortInfo[] {
-    const { api } = this.library;
-    return readPorts(
-      this.library,
-      (size) => api.ov_compiled_model_outputs_size(this.handle, size),
-      (index, port) => api.ov_compiled_model_output_by_index(this.handle, index, port),
-      'ov_compiled_model_output',
-    );
+    return readPorts(this.library, this.handle, PORT_GETTERS.compiledOutputs);
   }
 
   property(key: string): string {

@@ -1,7 +1,7 @@
 import type { OpenVinoLibrary } from './library.js';
 import type { Out, Pointer } from './sys/types.js';
 import { NativeObject } from './native-object.js';
-import { readPorts, type PortInfo } from './port.js';
+import { PORT_GETTERS, readPorts, type PortInfo } from './port.js';
 import { CompiledModel } from './compiled-model.js';
 import { buildWithPrePostProcessing, type PrePostProcessing } from './pre-post-processing.js';
 
@@ -23,23 +23,11 @@ export class Model extends NativeObject {
   }
 
   get inputs(): PortInfo[] {
-    const { api } = this.library;
-    return readPorts(
-      this.library,
-      (size) => api.ov_model_inputs_size(this.handle, size),
-      (index, port) => api.ov_model_const_input_by_index(this.handle, index, port),
-      'ov_model_input',
-    );
+    return readPorts(this.library, this.handle, PORT_GETTERS.modelInputs);
   }
 
   get outputs(): PortInfo[] {
-    const { api } = this.library;
-    return readPorts(
-      this.library,
-      (size) => api.ov_model_outputs_size(this.handle, size),
-      (index, port) => api.ov_model_const_output_by_index(this.handle, index, port),
-      'ov_model_output',
-    );
+    return readPorts(this.library, this.handle, PORT_GETTERS.modelOutputs);
   }
 
   /**

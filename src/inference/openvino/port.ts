@@ -42,18 +42,28 @@ export function takePortInfo(library: OpenVinoLibrary, port: Pointer): PortInfo 
   }
 }
 
-/** Ports of a model or compiled model, read through its `*_by_index` getter. */
-export function readPorts(
-  library: OpenVinoLibrary,
-  count: (size: Out<number>) => number,
-  byIndex: (index: number, port: Out<Pointer | null>) => number,
-  what: string,
-): PortInfo[] {
+type PortCount = 'ov_model_inputs_size' | 'ov_model_outputs_size' | 'ov_compiled_model_inputs_size' | 'ov_compiled_model_outputs_size';
+type PortByIndex =
+  | 'ov_model_const_input_by_index'
+  | 'ov_model_const_output_by_index'
+  | 'ov_compiled_model_input_by_index'
+  | 'ov_compiled_model_output_by_index';
+
+/** The C functions that count and fetch one kind of port. */
+export const PORT_GETTERS = {
+  modelInputs: ['ov_model_inputs_size', 'ov_model_const_input_by_index'],
+  modelOutputs: ['ov_model_outputs_size', 'ov_model_const_output_by_index'],
+  compiledInputs: ['ov_compiled_model_inputs_size', 'ov_compiled_model_input_by_index'],
+  compiledOutputs: ['ov_compiled_model_outputs_size', 'ov_compiled_model_output_by_index'],
+} as const satisfies Record<string, readonly [PortCount, PortByIndex]>;
+
+/** All ports of one kind of a model or compiled model (`owner`). */
+export function readPorts(library: OpenVinoLibrary, owner: Pointer, [count, byIndex]: readonly [PortCount, PortByIndex]): PortInfo[] {
   const size: Out<number> = [0];
-  library.check(count(size), `${what}s_size`);
+  library.check(library.api[count](owner, size), count);
   return Array.from({ length: Number(size[0]) }, (_, index) => {
     const port: Out<Pointer | null> = [null];
-    library.check(byIndex(index, port), `${what}_by_index`);
+    library.check(library.api[byIndex](owner, index, port), byIndex);
     return takePortInfo(library, port[0] as Pointer);
   });
 }
