@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Classifier } from '../service/classifier.js';
 import { toErrorBody } from './errors.js';
+import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute, RAW_IMAGE_TYPES } from './routes/classify.js';
 import { devicesRoute } from './routes/devices.js';
@@ -47,6 +48,7 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
         description: 'Inception V3 classification of blood-smear images for Acute Lymphoblastic Leukemia (OpenVINO, NCS2 or CPU).',
       },
     },
+    transformObject: withClassifyRequestBody,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -215,6 +215,9 @@ t.test('OpenAPI at /docs/json and the UI at /docs', async (t) => {
   t.match(doc.openapi, /^3\./);
   for (const route of ['/classify', '/devices', '/health/live', '/health/ready', '/model', '/metrics']) t.ok(doc.paths[route], route);
   t.ok(doc.paths['/classify'].post.responses['503'], 'error responses documented');
+  const content = doc.paths['/classify'].post.requestBody.content;
+  t.same(content['multipart/form-data'].schema.properties.image.items, { type: 'string', format: 'binary' });
+  t.same(Object.keys(content).sort(), ['application/octet-stream', 'image/bmp', 'image/jpeg', 'image/png', 'image/tiff', 'image/webp', 'multipart/form-data']);
   const ui = await app.inject('/docs/');
   t.equal(ui.statusCode, 200);
   t.match(ui.body, /swagger/i);

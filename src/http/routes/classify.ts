@@ -58,7 +58,6 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
         description:
           'multipart/form-data with one or more file parts named `image` (a batch, answered in upload order), ' +
           'or one image as the raw body (Content-Type image/jpeg, image/png, image/tiff, image/bmp, image/webp or application/octet-stream).',
-        consumes: ['multipart/form-data', ...RAW_IMAGE_TYPES],
         querystring: ClassifyQuerySchema,
         response: { 200: ClassifyResponseSchema, ...errorResponses(400, 413, 415, 422, 500, 503, 504) },
       },
