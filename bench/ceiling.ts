@@ -8,6 +8,8 @@ import { z } from 'zod';
 /** What OpenVINO's own benchmark_app gets from the same IR on the same device: the ceiling. */
 export interface CeilingRun {
   readonly hint: 'throughput' | 'latency';
+  /** The CPU plugin's effective INFERENCE_PRECISION_HINT, as benchmark_app reports it. */
+  readonly precision: string;
   readonly throughputFps: number;
   readonly latencyMedianMs: number;
   readonly latencyAverageMs: number;
@@ -35,17 +37,24 @@ const ReportSchema = z.object({
   }),
 });
 
+/**
+ * `precision` forces the CPU's inference precision (-infer_precision); without it the device
+ * default applies, which is bf16 on CPUs with AVX512_BF16 or AMX.
+ */
 export async function runBenchmarkApp(
   benchmarkApp: string,
   xml: string,
   hint: CeilingRun['hint'],
   seconds: number,
+  precision?: 'f32' | 'bf16',
 ): Promise<CeilingRun> {
   const folder = await mkdtemp(path.join(tmpdir(), 'leukoserve-bench-'));
   const args = ['-m', xml, '-d', 'CPU', '-hint', hint, '-t', String(seconds), '-json_stats', '-report_type', 'no_counters', '-report_folder', folder];
+  if (precision) args.push('-infer_precision', precision);
   try {
+    let stdout: string;
     try {
-      await promisify(execFile)(benchmarkApp, args, { maxBuffer: 16 * 1024 * 1024 });
+      ({ stdout } = await promisify(execFile)(benchmarkApp, args, { maxBuffer: 16 * 1024 * 1024 }));
     } catch (cause) {
       const output = (cause as { stdout?: string; stderr?: string }).stdout ?? '';
       throw new CeilingError(`${benchmarkApp} ${args.join(' ')} failed:\n${output.slice(-2000)}`, { cause });
@@ -54,6 +63,8 @@ export async function runBenchmarkApp(
     const results = report.execution_results;
     return {
       hint,
+      // The log line reads "INFERENCE_PRECISION_HINT: <Type: 'float32'>".
+      precision: /INFERENCE_PRECISION_HINT: <Type: '(\w+)'>/.exec(stdout)?.[1] ?? 'unknown',
       throughputFps: results.throughput,
       latencyMedianMs: results['latency (ms)'],
       latencyAverageMs: results['avg latency'],

@@ -86,7 +86,7 @@ function profileSection(p: ProfileSummary): string {
 export function renderMarkdown(run: BenchResult): string {
   const m = run.machine;
   const s = run.settings;
-  const { throughput, latency } = run.ceiling;
+  const { throughput, latency, throughputDefaultPrecision } = run.ceiling;
   return [
     `# leukoserve bench, ${run.date} (${run.mode})`,
     '',
@@ -100,9 +100,18 @@ export function renderMarkdown(run: BenchResult): string {
     '## Ceiling: benchmark_app, same IR, same device',
     '',
     table(
-      ['hint', 'FPS', 'median latency', 'average latency', 'infer requests'],
-      [throughput, latency].map((c) => [c.hint, fixed(c.throughputFps), ms(c.latencyMedianMs), ms(c.latencyAverageMs), String(c.inferRequests)]),
+      ['hint', 'precision', 'FPS', 'median latency', 'average latency', 'infer requests'],
+      [throughput, latency, throughputDefaultPrecision].map((c) => [
+        c.hint,
+        c.precision,
+        fixed(c.throughputFps),
+        ms(c.latencyMedianMs),
+        ms(c.latencyAverageMs),
+        String(c.inferRequests),
+      ]),
     ),
+    '',
+    `The first two rows use leukoserve's precision (f32) and are the ceiling; the last is the device's default, for information. The Flask baseline is compiled at f32 too.`,
     '',
     '## Throughput and latency over HTTP',
     '',

@@ -46,7 +46,11 @@ export interface BenchResult {
   };
   readonly machine: MachineInfo;
   readonly uploads: readonly { readonly id: UploadId; readonly description: string; readonly bytes: number }[];
-  readonly ceiling: { readonly throughput: CeilingRun; readonly latency: CeilingRun };
+  /**
+   * At leukoserve's inference precision (f32: it sets INFERENCE_PRECISION_HINT), and for information
+   * the throughput at the device's default precision, which leukoserve cannot use as it stands.
+   */
+  readonly ceiling: { readonly throughput: CeilingRun; readonly latency: CeilingRun; readonly throughputDefaultPrecision: CeilingRun };
   readonly leukoserve: ServerResult;
   readonly baseline: ServerResult;
   readonly targets: readonly TargetResult[];

@@ -21,6 +21,9 @@ import { baselineSpec, benchPaths, leukoserveSpec, type BenchPaths } from './ser
 import { judgeTargets } from './targets.js';
 import { makeUploads, type Upload } from './uploads.js';
 
+// leukoserve compiles for the CPU with INFERENCE_PRECISION_HINT=f32 (src/inference/pool.ts); the ceiling
+// and the baseline use the same, so all three compute the same thing.
+const INFER_PRECISION = 'f32';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
 const log: Log = (message) => console.error(`[bench +${((performance.now() - started) / 1000).toFixed(0)}s] ${message}`);
@@ -64,7 +67,7 @@ async function measureLeukoserve(paths: BenchPaths, config: BenchConfig, uploads
 }
 
 async function measureBaseline(paths: BenchPaths, config: BenchConfig, uploads: readonly Upload[]): Promise<ServerResult> {
-  const server = await ServerProcess.start(await baselineSpec(paths, config.modelDir));
+  const server = await ServerProcess.start(await baselineSpec(paths, config.modelDir, INFER_PRECISION));
   log(`Flask baseline ready in ${server.readyMs.toFixed(0)} ms`);
   try {
     const idle = await server.memory();
@@ -84,10 +87,14 @@ async function main(): Promise<void> {
   await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
   const [machine, uploads] = await Promise.all([describeMachine(root, paths.python), makeUploads(root)]);
 
-  log(`ceiling: benchmark_app -hint throughput / latency, ${config.ceilingSeconds} s each`);
-  const throughput = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds);
-  const latency = await runBenchmarkApp(paths.benchmarkApp, xml, 'latency', config.ceilingSeconds);
-  log(`ceiling: ${throughput.throughputFps} FPS (throughput hint), ${latency.latencyMedianMs} ms median (latency hint)`);
+  log(`ceiling: benchmark_app -hint throughput / latency at f32, throughput at the default precision, ${config.ceilingSeconds} s each`);
+  const throughput = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds, INFER_PRECISION);
+  const latency = await runBenchmarkApp(paths.benchmarkApp, xml, 'latency', config.ceilingSeconds, INFER_PRECISION);
+  const throughputDefaultPrecision = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds);
+  log(
+    `ceiling: ${throughput.throughputFps} FPS (throughput hint), ${latency.latencyMedianMs} ms median (latency hint); ` +
+      `${throughputDefaultPrecision.throughputFps} FPS at ${throughputDefaultPrecision.precision}`,
+  );
 
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'leukoserve-bench-cache-'));
   try {
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
       },
       machine,
       uploads: uploads.map(({ id, description, body }) => ({ id, description, bytes: body.length })),
-      ceiling: { throughput, latency },
+      ceiling: { throughput, latency, throughputDefaultPrecision },
       leukoserve,
       baseline,
     };

@@ -45,12 +45,13 @@ export async function leukoserveSpec(
 }
 
 /** The Flask + OpenVINO Python baseline (bench/baselines/flask_server.py). */
-export async function baselineSpec(paths: BenchPaths, modelDir: string): Promise<ServerSpec> {
+export async function baselineSpec(paths: BenchPaths, modelDir: string, precision?: 'f32' | 'bf16'): Promise<ServerSpec> {
   const port = await freePort();
+  const script = path.join(paths.root, 'bench', 'baselines', 'flask_server.py');
   return {
     name: 'flask-baseline',
     command: paths.python,
-    args: [path.join(paths.root, 'bench', 'baselines', 'flask_server.py'), '--model-dir', modelDir, '--port', String(port), '--device', 'CPU'],
+    args: [script, '--model-dir', modelDir, '--port', String(port), '--device', 'CPU', ...(precision ? ['--precision', precision] : [])],
     env: baseEnv(),
     port,
     readyTimeoutMs: READY_TIMEOUT_MS,

@@ -54,10 +54,11 @@ def preprocess(data: bytes, manifest: dict) -> np.ndarray:
     return tensor if layout == 'NHWC' else tensor.transpose(0, 3, 1, 2)
 
 
-def create_app(model_dir: Path, device: str) -> Flask:
+def create_app(model_dir: Path, device: str, precision: str | None) -> Flask:
     manifest = load_manifest(model_dir)
     core = ov.Core()
-    compiled = core.compile_model(str(model_dir / manifest['ir']['fp32']), device)
+    config = {} if precision is None else {'INFERENCE_PRECISION_HINT': precision}
+    compiled = core.compile_model(str(model_dir / manifest['ir']['fp32']), device, config)
     infer_request = compiled.create_infer_request()
     infer_lock = threading.Lock()
     labels = manifest['labels']
@@ -95,10 +96,12 @@ def main() -> None:
     parser.add_argument('--device', default='CPU')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8081)
+    parser.add_argument('--precision', choices=['f32', 'bf16'], default=None,
+                        help="the CPU's inference precision (default: the device's own)")
     args = parser.parse_args()
     # waitress logs a warning whenever a request waits for a thread: under a load test, always.
     logging.getLogger('waitress.queue').setLevel(logging.ERROR)
-    serve(create_app(args.model_dir, args.device), host=args.host, port=args.port)
+    serve(create_app(args.model_dir, args.device, args.precision), host=args.host, port=args.port)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ const point = (connections: number, requestsPerSecond: number, p50 = 50): LoadPo
   errors: 0,
 });
 const memory = (rssMiB: number) => ({ rssBytes: rssMiB * 2 ** 20, peakRssBytes: rssMiB * 2 ** 20 });
-const ceilingRun = { throughputFps: 30, latencyMedianMs: 40, latencyAverageMs: 41, inferRequests: 2, iterations: 300 };
+const ceilingRun = { precision: 'f32', throughputFps: 30, latencyMedianMs: 40, latencyAverageMs: 41, inferRequests: 2, iterations: 300 };
 
 function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profiles'> {
   const server = (points: ServerResult['points']): ServerResult => ({
@@ -32,7 +32,11 @@ function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profi
       { id: 'jpeg-299', description: '299x299 JPEG', bytes: 1 },
       { id: 'jpeg-2592', description: '2592x1944 JPEG', bytes: 1 },
     ],
-    ceiling: { throughput: { hint: 'throughput', ...ceilingRun }, latency: { hint: 'latency', ...ceilingRun } },
+    ceiling: {
+      throughput: { hint: 'throughput', ...ceilingRun },
+      latency: { hint: 'latency', ...ceilingRun },
+      throughputDefaultPrecision: { hint: 'throughput', ...ceilingRun, precision: 'bfloat16' },
+    },
     leukoserve: { ...server({}), ...leuko },
     baseline: server({ 'jpeg-299': [point(4, 10)], 'jpeg-2592': [point(4, 5)] }),
   };
