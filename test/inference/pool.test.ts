@@ -76,6 +76,22 @@ t.test('inputConversion: u8 NHWC in, (u8 - mean) / scale reaches the model', asy
   await t.rejects(pool.run(new Uint8Array(13)), { code: 'INPUT_SIZE_MISMATCH', message: /needs 12 bytes, got 13/ });
 });
 
+t.test('inputConversion to an NCHW model: OpenVINO transposes the NHWC u8 tensor', async (t) => {
+  const pool = await openPool(
+    t,
+    options('affine_nchw', { inputConversion: { elementType: 'u8', layout: 'NHWC', mean: 0, scale: 1, modelLayout: 'NCHW' } }),
+  );
+  t.same(pool.input.shape, [1, 2, 2, 3], 'the caller feeds NHWC');
+  t.same(pool.output.shape, [1, 3, 2, 2], 'the model computes NCHW');
+  const pixels = Uint8Array.from({ length: 12 }, (_, i) => i * 10); // pixel (h,w) channel c at (h*2+w)*3+c
+  const { output } = await pool.run(pixels);
+  const expected = Array.from({ length: 12 }, (_, i) => {
+    const [c, hw] = [Math.floor(i / 4), i % 4];
+    return 2 * (pixels[hw * 3 + c] ?? NaN) + 1;
+  });
+  t.same([...output], expected);
+});
+
 t.test('queue full: jobs beyond requests + maxQueue are rejected at once', async (t) => {
   const pool = await openPool(t, options('slow', { numRequests: 1, maxQueue: 2 }));
   const input = new Float32Array(512 * 1024);

@@ -9,6 +9,12 @@ const models = testModels();
 const runtime = Runtime.open();
 t.teardown(() => runtime.dispose());
 
+t.test('an explicit libDir is searched first', async (t) => {
+  const other = Runtime.open({ libDir: path.dirname(runtime.libraryPath) });
+  t.teardown(() => other.dispose());
+  t.equal(other.libraryPath, runtime.libraryPath);
+});
+
 t.test('version is the one of the installed wheel', async (t) => {
   t.equal(runtime.version.buildNumber, models.openvinoVersion);
   t.equal(runtime.version.description, 'OpenVINO Runtime');
@@ -64,6 +70,20 @@ t.test('a corrupt IR gives OpenVinoError with OpenVINO\'s own message', async (t
   t.match(error.call, /ov_core_read_model/);
   t.match(error.message, /broken\.xml|parse|XML/i, 'carries the parser message, not just "GENERAL_ERROR"');
   t.notMatch(error.message, /^[^:]*: GENERAL_ERROR$/);
+});
+
+t.test('without ov_get_last_err_msg (OpenVINO 2022.3, simulated) the status text is the message', async (t) => {
+  const api = runtime.library.api;
+  const lastErrorMessage = api.ov_get_last_err_msg;
+  t.ok(lastErrorMessage, 'the installed 2026 runtime has it');
+  api.ov_get_last_err_msg = undefined;
+  t.teardown(() => {
+    api.ov_get_last_err_msg = lastErrorMessage;
+  });
+  t.throws(() => runtime.readModel('/nonexistent/model.xml'), {
+    code: 'OPENVINO_ERROR',
+    message: `ov_core_read_model(/nonexistent/model.xml) failed (status -1): ${api.ov_get_error_info(-1)}`,
+  });
 });
 
 t.test('an unknown device fails to compile with OpenVINO\'s message', async (t) => {

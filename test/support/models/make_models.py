@@ -25,6 +25,13 @@ def affine():
     return ov.Model([named(ops.result(y), "y")], [x], "affine"), None
 
 
+def affine_nchw():
+    """y = 2x + 1 on an NCHW input: checks that the pool's NHWC tensor is transposed for it."""
+    x = named(ops.parameter([1, 3, 2, 2], ov.Type.f32, name="x"), "x")
+    y = ops.add(ops.multiply(x, ops.constant(np.float32(2))), ops.constant(np.float32(1)))
+    return ov.Model([named(ops.result(y), "y")], [x], "affine_nchw"), None
+
+
 def matmul():
     """y = x @ W + b with seeded weights; expected outputs computed here by numpy."""
     rng = np.random.default_rng(20240601)
@@ -59,7 +66,7 @@ def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     expectations = {}
-    for make in (affine, matmul, slow, reshape_fail):
+    for make in (affine, affine_nchw, matmul, slow, reshape_fail):
         model, cases = make()
         ov.save_model(model, out / f"{make.__name__}.xml", compress_to_fp16=False)
         if cases is not None:

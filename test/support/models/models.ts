@@ -8,7 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
 const script = path.join(here, 'make_models.py');
 
-export type TestModelName = 'affine' | 'matmul' | 'slow' | 'reshape_fail';
+export type TestModelName = 'affine' | 'affine_nchw' | 'matmul' | 'slow' | 'reshape_fail';
 
 export interface MatmulCase {
   input: number[];
