@@ -47,17 +47,18 @@ def build_model(classes: int = 2, seed: int = 1234, weights: str | None = None) 
     inputs = keras.Input((INPUT_SIZE, INPUT_SIZE, 3), name='input')
     logits = keras.layers.Dense(classes, name=HEAD_NAME)(base(inputs))
     model = keras.Model(inputs, logits, name='leukoserve_inception_v3')
-    rng = np.random.default_rng(seed)
+    # Separate streams for base and head: the head's weights depend on the seed alone, loaded base or not.
+    base_rng, head_rng = (np.random.default_rng((seed, stream)) for stream in (0, 1))
     if weights is None:
         for layer in base.layers:
             if isinstance(layer, keras.layers.Conv2D):
                 kernel = layer.kernel
                 fan_in = int(np.prod(kernel.shape[:-1]))
-                kernel.assign(rng.normal(0.0, np.sqrt(2.0 / fan_in), kernel.shape).astype(np.float32))
+                kernel.assign(base_rng.normal(0.0, np.sqrt(2.0 / fan_in), kernel.shape).astype(np.float32))
     head = model.get_layer(HEAD_NAME)
     fan_in, fan_out = head.kernel.shape
     limit = np.sqrt(6.0 / (fan_in + fan_out))
-    head.kernel.assign(rng.uniform(-limit, limit, head.kernel.shape).astype(np.float32))
+    head.kernel.assign(head_rng.uniform(-limit, limit, head.kernel.shape).astype(np.float32))
     head.bias.assign(np.zeros(head.bias.shape, np.float32))
     return model
 
