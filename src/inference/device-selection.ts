@@ -36,6 +36,32 @@ function isListed(device: string, available: readonly string[]): boolean {
   return available.some((name) => name === device || name.startsWith(`${device}.`));
 }
 
+/** Keys a device must list in SUPPORTED_PROPERTIES; others (CACHE_DIR) are the core's own. */
+const DEVICE_KEYS = new Set(['PERFORMANCE_HINT', 'PERFORMANCE_HINT_NUM_REQUESTS', 'INFERENCE_PRECISION_HINT']);
+
+/**
+ * Drops device-level properties the device does not support, so a plugin that lacks one (e.g.
+ * INFERENCE_PRECISION_HINT on an older or ARM CPU plugin) still compiles instead of failing.
+ * When the device cannot be asked (virtual devices), everything is kept.
+ */
+export function supportedProperties(
+  runtime: Runtime,
+  device: string,
+  wanted: Record<string, string>,
+  logger?: Logger,
+): Record<string, string> {
+  let supported: Set<string>;
+  try {
+    supported = new Set(runtime.deviceProperty(device, 'SUPPORTED_PROPERTIES').split(/\s+/));
+  } catch {
+    return wanted;
+  }
+  const kept = Object.entries(wanted).filter(([key]) => !DEVICE_KEYS.has(key) || supported.has(key));
+  const dropped = Object.keys(wanted).filter((key) => !kept.some(([k]) => k === key));
+  if (dropped.length > 0) logger?.info({ device, dropped }, `${device} does not support ${dropped.join(', ')}: compiled without`);
+  return Object.fromEntries(kept);
+}
+
 /**
  * The first device of the priority list that the runtime lists AND that compiles the model.
  * Each device skipped is logged with its reason; none left -> NoDeviceError listing them all.

@@ -1,5 +1,5 @@
 import { InferenceError, InferenceTimeoutError, OpenVinoError, PoolClosedError, QueueFullError } from './errors.js';
-import { compileOnFirstDevice, type DeviceFallback, type Logger } from './device-selection.js';
+import { compileOnFirstDevice, supportedProperties, type DeviceFallback, type Logger } from './device-selection.js';
 import type { CompiledModel } from './openvino/compiled-model.js';
 import type { InferRequest } from './openvino/infer-request.js';
 import { assertFitsPort, type PortInfo } from './openvino/port.js';
@@ -127,7 +127,7 @@ export class InferencePool {
 
     const { compiled, fallbacks } = compileOnFirstDevice(runtime, {
       devices: options.devices,
-      propertiesFor: (device) => (device === 'CPU' ? cpuProperties : properties),
+      propertiesFor: (device) => supportedProperties(runtime, device, device === 'CPU' ? cpuProperties : properties, options.logger),
       logger: options.logger,
       readModelFor(device) {
         const model = runtime.readModel(options.modelPathFor(device));

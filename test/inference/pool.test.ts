@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import {
   InferencePool,
@@ -139,6 +140,20 @@ t.test('mocked stick: a listed MYRIAD that fails to compile falls through to the
   t.equal(listed.calls.length, 1);
   t.equal(pool.device, 'CPU');
   t.match(pool.fallbacks, [{ device: 'MYRIAD', reason: /ov_core_compile_model\(MYRIAD\) failed.*MYRIAD/s }]);
+});
+
+t.test('properties the device does not list are dropped, not fatal (mocked 2022.3 ARM CPU plugin)', async (t) => {
+  const real = runtime.deviceProperty.bind(runtime);
+  t.capture(runtime, 'deviceProperty', (device: string, key: string) =>
+    key === 'SUPPORTED_PROPERTIES' ? 'SUPPORTED_PROPERTIES FULL_DEVICE_NAME PERFORMANCE_HINT' : real(device, key),
+  );
+  const cacheDir = t.testdir();
+  const opts = options('affine', { numRequests: 2, cacheDir });
+  const pool = await openPool(t, opts);
+  t.equal(pool.device, 'CPU');
+  t.ok(readdirSync(cacheDir).some((f) => f.endsWith('.blob')), 'CACHE_DIR (core-level) is kept: a compiled blob was written');
+  t.match(opts.lines, [{ level: 'info', obj: { device: 'CPU', dropped: ['PERFORMANCE_HINT_NUM_REQUESTS', 'INFERENCE_PRECISION_HINT'] } }]);
+  t.equal(pool.numRequests, 2);
 });
 
 t.test('no usable device: NoDeviceError lists each device with its reason', async (t) => {
