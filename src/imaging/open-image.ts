@@ -29,7 +29,9 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
     const { data, width, height } = decodeBmp(bytes, maxPixels);
     return { format, width, height, pixels: sharp(data, { raw: { width, height, channels: 3 } }) };
   }
-  const { width, height } = await sharpCall(format, async () => (await sharp(bytes).metadata()).autoOrient);
+  // The header alone: no limit here, so that the check below can name the size.
+  const header = () => sharp(bytes, { limitInputPixels: false }).metadata();
+  const { width, height } = await sharpCall(format, async () => (await header()).autoOrient);
   if (width * height > maxPixels) throw new ImageTooLargeError(width, height, maxPixels);
   const pixels = sharp(bytes, {
     // Checked above from the header; kept as the decoder's own guard.

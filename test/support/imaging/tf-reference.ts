@@ -37,16 +37,3 @@ export async function tfReference(images: readonly string[], size: number): Prom
     await rm(out, { recursive: true, force: true });
   }
 }
-
-/** Absolute differences between two tensors of equal length. */
-export function absDiff(a: Float32Array, b: Float32Array): { max: number; mean: number } {
-  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (d > max) max = d;
-    sum += d;
-  }
-  return { max, mean: sum / a.length };
-}
