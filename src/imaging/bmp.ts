@@ -106,9 +106,17 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
         data[dst + 1] = Math.round(((px & green.mask) >>> green.shift) * green.scale);
         data[dst + 2] = Math.round(((px & blue.mask) >>> blue.shift) * blue.scale);
       }
+    } else if (bytesPerPixel === 3) {
+      // BI_RGB stores B, G, R: copy the row whole, then swap blue and red (faster than per byte).
+      data.set(bytes.subarray(src, src + width * 3), dst);
+      for (let end = dst + width * 3; dst < end; dst += 3) {
+        const b = data[dst]!;
+        data[dst] = data[dst + 2]!;
+        data[dst + 2] = b;
+      }
     } else {
-      // BI_RGB stores B, G, R (then an unused or alpha byte at 32 bits, dropped).
-      for (let x = 0; x < width; x++, src += bytesPerPixel, dst += 3) {
+      // B, G, R and an unused (or alpha) byte, dropped.
+      for (let x = 0; x < width; x++, src += 4, dst += 3) {
         data[dst] = bytes[src + 2]!;
         data[dst + 1] = bytes[src + 1]!;
         data[dst + 2] = bytes[src]!;

@@ -4,6 +4,8 @@ import { CorruptImageError, ImageTooLargeError, UnsupportedFormatError } from '.
 import { describeUnsupported, FORMAT_NAMES, sniffFormat, type ImageFormat } from './sniff.js';
 
 // A server decodes each upload once: libvips' operation cache would only hold memory.
+// sharp.concurrency (libvips threads per image) keeps sharp's default, 1 on glibc without jemalloc:
+// requests already run in parallel on libuv's pool, and more threads fragment glibc's heap.
 sharp.cache(false);
 
 /** An upload whose header has been read and checked, its pixels not yet decoded. */
