@@ -65,6 +65,27 @@ function memoryTable(run: BenchResult): string {
   );
 }
 
+function startupTable(run: BenchResult): string {
+  const startup = run.leukoserve.startup;
+  if (!startup || startup.warm.length === 0) return '';
+  // Lines are matched between the starts with their numbers (ports, ids) blanked out; each is shown once.
+  const key = (msg: string) => msg.replace(/\d+/g, '#');
+  const coldAt = (msg: string) => startup.cold.find((m) => key(m.msg) === key(msg))?.atMs;
+  const firsts = startup.warm.filter((m, i) => startup.warm.findIndex((n) => key(n.msg) === key(m.msg)) === i);
+  return [
+    '',
+    "leukoserve's log lines on the way to ready (ms after spawn):",
+    '',
+    table(
+      ['log line', 'cold', 'warm'],
+      [
+        ...firsts.map((m) => [m.msg.length > 90 ? `${m.msg.slice(0, 87)}...` : m.msg, ms(coldAt(m.msg)), ms(m.atMs)]),
+        ['GET /health/ready answered 200', ms(run.leukoserve.readyMs.cold), ms(run.leukoserve.readyMs.warm)],
+      ],
+    ),
+  ].join('\n');
+}
+
 function profileSection(p: ProfileSummary): string {
   const share = (ms: number) => `${fixed((100 * ms) / p.mainThread.sampledMs)} %`;
   return [
@@ -122,6 +143,7 @@ export function renderMarkdown(run: BenchResult): string {
     '## Start-up and memory',
     '',
     memoryTable(run),
+    startupTable(run),
     '',
     '## Same computation: top label per upload',
     '',

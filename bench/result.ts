@@ -2,6 +2,7 @@ import type { CeilingRun } from './ceiling.js';
 import type { LoadPoint, TopPrediction } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { MemorySample } from './proc-status.js';
+import type { StartupMilestone } from './server-process.js';
 import type { ProfileSummary } from './profile.js';
 import type { Upload } from './uploads.js';
 
@@ -14,6 +15,8 @@ export interface ServerResult {
   readonly compiled?: { readonly device: string; readonly numRequests: number };
   /** Start to /health/ready 200. leukoserve is started twice: with an empty CACHE_DIR, then with the one that start filled. */
   readonly readyMs: { readonly cold: number; readonly warm?: number };
+  /** What leukoserve logged (at info) on the way to ready, for the cold and the warm start. */
+  readonly startup?: { readonly cold: readonly StartupMilestone[]; readonly warm: readonly StartupMilestone[] };
   readonly top: Readonly<Partial<Record<UploadId, TopPrediction>>>;
   readonly points: Readonly<Partial<Record<UploadId, readonly LoadPoint[]>>>;
   readonly memory: {

@@ -36,9 +36,19 @@ export async function freePort(): Promise<number> {
 const OUTPUT_TAIL_CHARS = 4000;
 const READY_POLL_MS = 10;
 
+/** A line the server logged before it was ready, timed from the spawn (pino's JSON lines only). */
+export interface StartupMilestone {
+  readonly atMs: number;
+  readonly msg: string;
+}
+
+const MAX_STARTUP_LINES = 200;
+
 /** A server started as a child process, ready (GET /health/ready answered 200). */
 export class ServerProcess {
   private output = '';
+  private readonly startupLines: string[] = [];
+  private readonly spawnedAt = Date.now();
 
   private constructor(
     readonly spec: ServerSpec,
@@ -47,11 +57,32 @@ export class ServerProcess {
     /** From spawn to the first 200 of /health/ready. */
     public readyMs = 0,
   ) {
+    let partial = '';
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+      const text = chunk.toString();
+      this.output = (this.output + text).slice(-OUTPUT_TAIL_CHARS);
+      if (this.readyMs > 0 || this.startupLines.length >= MAX_STARTUP_LINES) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      this.startupLines.push(...lines);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+  }
+
+  /**
+   * What the server logged on its way to ready, from pino's `time` (epoch ms) and `msg`: where start-up
+   * time goes, without the bench knowing any message. Empty when the log level hides them.
+   */
+  get startupMilestones(): StartupMilestone[] {
+    return this.startupLines.flatMap((line) => {
+      try {
+        const { time, msg } = JSON.parse(line) as { time?: unknown; msg?: unknown };
+        return typeof time === 'number' && typeof msg === 'string' ? [{ atMs: time - this.spawnedAt, msg }] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   get url(): string {

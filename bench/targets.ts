@@ -31,10 +31,11 @@ export function judgeTargets(run: Omit<BenchResult, 'targets' | 'profiles'>): Ta
     ...run.uploads.map(({ id, description }): TargetResult => {
       const ours = pointAt(leukoserve, id, 4);
       const theirs = pointAt(baseline, id, 4);
-      const ratio = ours && theirs ? ours.requestsPerSecond / theirs.requestsPerSecond : null;
+      // A baseline that answered nothing in the window gives no ratio, only an infinite one.
+      const ratio = ours && theirs && theirs.ok > 0 ? ours.requestsPerSecond / theirs.requestsPerSecond : null;
       return {
         name: `throughput vs Flask baseline at c=4, ${description}`,
-        measured: ratio === null ? 'not measured' : `${fixed(ratio, 2)}x`,
+        measured: ratio !== null ? `${fixed(ratio, 2)}x` : theirs ? 'not measured: the baseline answered nothing in the window' : 'not measured',
         wanted: '>= 1.5x',
         pass: ratio === null ? null : ratio >= 1.5,
       };
@@ -45,6 +46,7 @@ export function judgeTargets(run: Omit<BenchResult, 'targets' | 'profiles'>): Ta
       wanted: 'within 5 %',
       pass: growth === null ? null : Math.abs(growth) <= 0.05,
     },
+    sameLabels(run),
     {
       name: 'ready with a warm cache',
       measured: warm === undefined ? 'not measured' : `${fixed(warm)} ms`,
@@ -52,6 +54,19 @@ export function judgeTargets(run: Omit<BenchResult, 'targets' | 'profiles'>): Ta
       pass: warm === undefined ? null : warm <= 2000,
     },
   ];
+}
+
+/** leukoserve and the baseline must agree on the top label of every upload, or they are not computing the same thing. */
+function sameLabels(run: Omit<BenchResult, 'targets' | 'profiles'>): TargetResult {
+  const pairs = run.uploads.map(({ id }) => [run.leukoserve.top[id], run.baseline.top[id]] as const);
+  const compared = pairs.filter(([ours, theirs]) => ours && theirs);
+  const agreeing = compared.filter(([ours, theirs]) => ours?.label === theirs?.label).length;
+  return {
+    name: 'same top label as the Flask baseline',
+    measured: compared.length === 0 ? 'not measured' : `${agreeing} of ${compared.length} uploads`,
+    wanted: 'all uploads',
+    pass: compared.length === 0 ? null : agreeing === pairs.length,
+  };
 }
 
 export function pointAt(server: ServerResult, id: UploadId, connections: number): LoadPoint | undefined {

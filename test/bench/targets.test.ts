@@ -16,10 +16,10 @@ const memory = (rssMiB: number) => ({ rssBytes: rssMiB * 2 ** 20, peakRssBytes: 
 const ceilingRun = { precision: 'f32', throughputFps: 30, latencyMedianMs: 40, latencyAverageMs: 41, inferRequests: 2, iterations: 300 };
 
 function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profiles'> {
-  const server = (points: ServerResult['points']): ServerResult => ({
+  const server = (points: ServerResult['points'], top: ServerResult['top'] = {}): ServerResult => ({
     name: 'x',
     readyMs: { cold: 3000 },
-    top: {},
+    top,
     points,
     memory: { idle: memory(100), end: memory(120) },
   });
@@ -38,7 +38,10 @@ function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profi
       throughputDefaultPrecision: { hint: 'throughput', ...ceilingRun, precision: 'bfloat16' },
     },
     leukoserve: { ...server({}), ...leuko },
-    baseline: server({ 'jpeg-299': [point(4, 10)], 'jpeg-2592': [point(4, 5)] }),
+    baseline: server(
+      { 'jpeg-299': [point(4, 10)], 'jpeg-2592': [point(4, 5)] },
+      { 'jpeg-299': { label: 'ALL', score: 0.89 }, 'jpeg-2592': { label: 'ALL', score: 0.51 } },
+    ),
   };
 }
 
@@ -49,6 +52,7 @@ t.test('each target is judged on this run, pass and fail alike', async (t) => {
       // Saturation is the best point over all concurrencies: 29 req/s at c=4 is 0.97x the ceiling's 30 FPS.
       points: { 'jpeg-299': [point(1, 20, 44), point(4, 29)], 'jpeg-2592': [point(1, 10), point(4, 24)] },
       memory: { idle: memory(100), end: memory(130), soak: { requests: 10_000, after100: memory(110), afterAll: memory(120) } },
+      top: { 'jpeg-299': { label: 'ALL', score: 0.9 }, 'jpeg-2592': { label: 'normal', score: 0.6 } },
     }),
   );
   const verdict = Object.fromEntries(targets.map((x) => [x.name, x.pass]));
@@ -59,9 +63,18 @@ t.test('each target is judged on this run, pass and fail alike', async (t) => {
     'throughput vs Flask baseline at c=4, 299x299 JPEG': true, // 2.9x
     'throughput vs Flask baseline at c=4, 2592x1944 JPEG': true, // 4.8x
     'RSS after 10000 requests vs after 100': false, // +9.1 %
+    'same top label as the Flask baseline': false, // the 2592 JPEG differs
     'ready with a warm cache': true,
   });
   t.equal(targets.find((x) => x.name.startsWith('RSS'))?.measured, '+9.1 %');
+});
+
+t.test('a baseline that answered nothing gives no ratio, not an infinite pass', async (t) => {
+  const measured = run({ points: { 'jpeg-299': [point(4, 29)] } });
+  const silent = { ...measured, baseline: { ...measured.baseline, points: { 'jpeg-299': [point(4, 0)] } } };
+  const target = judgeTargets(silent).find((x) => x.name === 'throughput vs Flask baseline at c=4, 299x299 JPEG');
+  t.equal(target?.pass, null);
+  t.equal(target?.measured, 'not measured: the baseline answered nothing in the window');
 });
 
 t.test('a target whose numbers were not taken is not measured, not passed', async (t) => {
@@ -72,6 +85,7 @@ t.test('a target whose numbers were not taken is not measured, not passed', asyn
     'latency at c=1, 299x299 JPEG (p50)',
     'throughput vs Flask baseline at c=4, 2592x1944 JPEG',
     'RSS after - requests vs after 100',
+    'same top label as the Flask baseline',
     'ready with a warm cache',
   ]);
 });
