@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { inceptionScale, preprocess, type PreprocessOptions } from '../imaging/index.js';
 import {
   InferencePool,
+  PoolClosedError,
   Runtime,
   type DeviceFallback,
   type DeviceInfo,
@@ -85,6 +86,8 @@ export class Classifier {
   private readonly preprocessOptions: PreprocessOptions;
   private readonly logits: boolean;
   private closing: Promise<void> | null = null;
+  /** classify() calls not finished yet: close() waits for them, including those still decoding. */
+  private readonly pending = new Set<Promise<Prediction>>();
 
   constructor(parts: ClassifierParts) {
     this.model = parts.model;
@@ -177,7 +180,16 @@ export class Classifier {
     };
   }
 
-  async classify(bytes: Uint8Array, filename: string | null = null): Promise<Prediction> {
+  classify(bytes: Uint8Array, filename: string | null = null): Promise<Prediction> {
+    if (this.closing !== null) return Promise.reject(new PoolClosedError('the classifier is closing'));
+    const work = this.run(bytes, filename);
+    this.pending.add(work);
+    const forget = () => this.pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  private async run(bytes: Uint8Array, filename: string | null): Promise<Prediction> {
     const started = performance.now();
     const image = await preprocess(bytes, this.preprocessOptions);
     const decode = performance.now() - started;
@@ -199,10 +211,19 @@ export class Classifier {
     };
   }
 
-  /** Drain queued and in-flight work, then free every native object. Idempotent. */
+  /** Refuse new images, finish the ones started (decoding, queued, running), then free every native object. Idempotent. */
   close(): Promise<void> {
-    const closing = this.closing ?? this.pool.close().finally(() => this.runtime.dispose());
+    const closing = this.closing ?? this.drain();
     this.closing = closing;
     return closing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await Promise.allSettled([...this.pending]);
+      await this.pool.close();
+    } finally {
+      this.runtime.dispose();
+    }
   }
 }

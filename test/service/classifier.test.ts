@@ -1,0 +1,86 @@
+import { readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { Classifier, wantsFp16 } from '../../src/service/classifier.js';
+import { softmax } from '../../src/service/softmax.js';
+import { fixture, MODEL_DIR, openCpuClassifier } from '../http/helpers.js';
+
+const cacheDir = t.testdir();
+const classifier = await openCpuClassifier({ cacheDir });
+t.teardown(() => classifier.close());
+
+/** A model directory with the default IR and an edited manifest. */
+async function variant(t: Test, edit: (manifest: Record<string, unknown>) => void): Promise<string> {
+  const dir = t.testdir();
+  const manifest = JSON.parse(await readFile(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  for (const file of ['model-fp32.xml', 'model-fp32.bin', 'model-fp16.xml', 'model-fp16.bin']) {
+    await symlink(path.join(MODEL_DIR, file), path.join(dir, file));
+  }
+  return dir;
+}
+
+t.test('classify: a labelled prediction from the real model on CPU, the same for the same bytes', async (t) => {
+  const { bytes, filename } = fixture('all1');
+  const first = await classifier.classify(bytes, filename);
+  t.equal(first.filename, 'UID_1_2_2_all.bmp');
+  t.same(Object.keys(first.scores), ['normal', 'ALL']);
+  t.ok(Math.abs(first.scores.normal! + first.scores.ALL! - 1) < 1e-4);
+  t.equal(first.label, first.scores.ALL! > first.scores.normal! ? 'ALL' : 'normal');
+  const again = await classifier.classify(bytes);
+  t.equal(again.filename, null);
+  t.same(again.scores, first.scores, 'deterministic');
+  t.same(classifier.summary, { name: 'leukoserve-inception-v3', version: classifier.model.manifest.version, trained: false });
+  t.match(classifier.warnings[0], /UNTRAINED/);
+  t.equal(classifier.device, 'CPU');
+  t.equal(classifier.ready, true);
+});
+
+t.test("a manifest whose output kind is 'logits' gets a softmax", async (t) => {
+  const dir = await variant(t, (m) => {
+    (m.output as { kind: string }).kind = 'logits';
+  });
+  const logits = await Classifier.open({ modelDir: dir, devices: ['CPU'], maxQueue: 4, timeoutMs: 120_000, cacheDir, limits: { maxPixels: 40e6 } });
+  t.teardown(() => logits.close());
+  const { bytes } = fixture('hem1');
+  const raw = await classifier.classify(bytes);
+  const soft = await logits.classify(bytes);
+  const expected = softmax([raw.scores.normal!, raw.scores.ALL!]);
+  t.ok(Math.abs(soft.scores.normal! - expected[0]!) < 1e-6);
+  t.ok(Math.abs(soft.scores.ALL! - expected[1]!) < 1e-6);
+  t.not(soft.scores.normal, raw.scores.normal);
+});
+
+t.test('open refuses a manifest that does not match the model, and frees what it made', async (t) => {
+  const dir = await variant(t, (m) => {
+    m.labels = ['normal', 'ALL', 'other'];
+  });
+  await t.rejects(
+    Classifier.open({ modelDir: dir, devices: ['CPU'], maxQueue: 4, timeoutMs: 1000, cacheDir, limits: { maxPixels: 40e6 } }),
+    { message: 'model output predictions has 2 values, manifest lists 3 labels' },
+  );
+  await t.rejects(
+    Classifier.open({ modelDir: path.join(dir, 'missing'), devices: ['CPU'], maxQueue: 4, timeoutMs: 1000, limits: { maxPixels: 40e6 } }),
+    { code: 'MODEL_MANIFEST_INVALID', message: /cannot read .*missing\/manifest\.json/ },
+  );
+});
+
+t.test('the stick gets the FP16 IR, also behind MULTI; every other device FP32', async (t) => {
+  t.equal(wantsFp16('MYRIAD'), true);
+  t.equal(wantsFp16('MYRIAD.1.2-ma2480'), true);
+  t.equal(wantsFp16('MULTI:MYRIAD.1,MYRIAD.2'), true);
+  t.equal(wantsFp16('CPU'), false);
+  t.equal(wantsFp16('GPU'), false);
+});
+
+t.test('close drains and is idempotent; afterwards the classifier is not ready', async (t) => {
+  const own = await openCpuClassifier({ cacheDir });
+  const pending = own.classify(fixture('field').bytes);
+  const closing = own.close();
+  t.equal(own.ready, false);
+  t.ok((await pending).label, 'the image started before close() is still classified');
+  await closing;
+  await own.close();
+  await t.rejects(own.classify(fixture('field').bytes), { code: 'POOL_CLOSED', message: /closing/ });
+});
