@@ -29,7 +29,8 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
   if (format === 'bmp') {
     // sharp (libvips) has no BMP loader: our reader hands it raw RGB.
     const { data, width, height } = decodeBmp(bytes, maxPixels);
-    return { format, width, height, pixels: sharp(data, { raw: { width, height, channels: 3 } }) };
+    const pixels = sharp(data, { raw: { width, height, channels: 3 }, limitInputPixels: false }); // checked by decodeBmp
+    return { format, width, height, pixels };
   }
   // The header alone: no limit here, so that the check below can name the size.
   const header = () => sharp(bytes, { limitInputPixels: false }).metadata();
