@@ -60,25 +60,23 @@ export class InferRequest extends NativeObject {
       if (resources.registered !== null) koffi.unregister(resources.registered);
       if (resources.struct !== null) koffi.free(resources.struct);
     });
-    const port = inputs[0];
-    if (!port || inputs.length !== 1) {
+    try {
+      this.inputPort = singleStaticInput(inputs);
+      this.input = Tensor.create(library, this.inputPort.elementType, this.inputPort.shape);
+      library.check(
+        library.api.ov_infer_request_set_input_tensor_by_index(request, 0, this.input.handle),
+        'ov_infer_request_set_input_tensor_by_index',
+      );
+      // The registration must not hold `this` strongly, or the finalizer safety net could never run.
+      const self = new WeakRef(this);
+      resources.registered = koffi.register(() => self.deref()?.onNativeCallback(), koffi.pointer(ov_callback_func));
+      resources.struct = koffi.alloc(ov_callback_t, 1) as Pointer;
+      koffi.encode(resources.struct, ov_callback_t, { callback_func: resources.registered, args: null });
+      library.check(library.api.ov_infer_request_set_callback(request, resources.struct), 'ov_infer_request_set_callback');
+    } catch (error) {
       this.dispose();
-      throw new InferenceError('UNSUPPORTED_MODEL', `models with exactly one input are supported (this one has ${inputs.length})`);
+      throw error;
     }
-    if (port.shape.some((d) => d < 0)) {
-      this.dispose();
-      throw new InferenceError('UNSUPPORTED_MODEL', `input ${port.name} has a dynamic shape [${port.shape.join(',')}]`);
-    }
-    this.inputPort = port;
-    this.input = Tensor.create(library, port.elementType, port.shape);
-    library.check(library.api.ov_infer_request_set_input_tensor_by_index(request, 0, this.input.handle), 'ov_infer_request_set_input_tensor_by_index');
-
-    // The registration must not hold `this` strongly, or the finalizer safety net could never run.
-    const self = new WeakRef(this);
-    resources.registered = koffi.register(() => self.deref()?.onNativeCallback(), koffi.pointer(ov_callback_func));
-    resources.struct = koffi.alloc(ov_callback_t, 1) as Pointer;
-    koffi.encode(resources.struct, ov_callback_t, { callback_func: resources.registered, args: null });
-    library.check(library.api.ov_infer_request_set_callback(request, resources.struct), 'ov_infer_request_set_callback');
   }
 
   get busy(): boolean {
@@ -106,7 +104,10 @@ export class InferRequest extends NativeObject {
   readOutput(): Float32Array {
     const { api } = this.library;
     const tensor: Out<Pointer | null> = [null];
-    this.library.check(api.ov_infer_request_get_output_tensor_by_index(this.handle, 0, tensor), 'ov_infer_request_get_output_tensor_by_index');
+    this.library.check(
+      api.ov_infer_request_get_output_tensor_by_index(this.handle, 0, tensor),
+      'ov_infer_request_get_output_tensor_by_index',
+    );
     const output = tensor[0] as Pointer;
     try {
       const type: Out<number> = [0];
@@ -125,14 +126,14 @@ export class InferRequest extends NativeObject {
     }
   }
 
-  /** Frees the request; if an inference is in flight, that happens as soon as it completes. */
+  /** Frees the request (and its input tensor); with an inference in flight, as soon as it completes. */
   override dispose(): void {
     if (this.#pending) {
       this.#disposeWhenIdle = true;
       return;
     }
     if (this.disposed) return;
-    this.input?.dispose();
+    this.input?.dispose(); // undefined when the constructor failed before creating it
     super.dispose();
   }
 
@@ -160,4 +161,15 @@ export class InferRequest extends NativeObject {
     }
     if (this.#disposeWhenIdle) this.dispose();
   }
+}
+
+function singleStaticInput(inputs: readonly PortInfo[]): PortInfo {
+  const [port] = inputs;
+  if (!port || inputs.length !== 1) {
+    throw new InferenceError('UNSUPPORTED_MODEL', `models with exactly one input are supported (this one has ${inputs.length})`);
+  }
+  if (port.shape.some((d) => d < 0)) {
+    throw new InferenceError('UNSUPPORTED_MODEL', `input ${port.name} has a dynamic shape [${port.shape.join(',')}]`);
+  }
+  return port;
 }
