@@ -31,7 +31,7 @@ export const OPTIONS = {
   port: { env: 'PORT', flag: 'port', default: '8080', schema: integer(0, 65535), help: 'TCP port to listen on (0 = any free port)' },
   host: { env: 'HOST', flag: 'host', default: '127.0.0.1', schema: z.string().min(1), help: 'address to bind; the container sets 0.0.0.0' },
   modelDir: { env: 'MODEL_DIR', flag: 'model-dir', default: 'models/default', schema: z.string().min(1), help: 'directory holding manifest.json and the IR files' },
-  devices: { env: 'DEVICE', flag: 'device', default: 'MYRIAD,CPU', schema: deviceList, help: 'device priority list: the first one the runtime lists and that compiles the model wins' },
+  devices: { env: 'DEVICE', flag: 'device', default: 'MYRIAD,CPU', schema: deviceList, help: 'device priority list, first listed by the runtime and compiling wins; use ";" between entries when one is MULTI:a,b' },
   numRequests: { env: 'NUM_REQUESTS', flag: 'num-requests', default: undefined, schema: integer(1, 256), help: "parallel infer requests (default: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS)" },
   maxQueue: { env: 'MAX_QUEUE', flag: 'max-queue', default: '64', schema: integer(0, 100_000), help: 'images waiting for a free infer request; more are refused with 503 QUEUE_FULL' },
   requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', default: '30000', schema: integer(1), help: 'per image: queue wait + inference, then 504 INFERENCE_TIMEOUT' },
