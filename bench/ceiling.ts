@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { CeilingError } from './errors.js';
 
 /** What OpenVINO's own benchmark_app gets from the same IR on the same device: the ceiling. */
 export interface CeilingRun {
@@ -15,14 +16,6 @@ export interface CeilingRun {
   readonly latencyAverageMs: number;
   readonly inferRequests: number;
   readonly iterations: number;
-}
-
-export class CeilingError extends Error {
-  readonly code = 'BENCH_CEILING_FAILED';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'CeilingError';
-  }
 }
 
 // benchmark_app -json_stats writes every figure as a string.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { BenchConfigError } from './errors.js';
 
 /** What one `npm run bench` measures and for how long. */
 export interface BenchConfig {
@@ -20,14 +21,6 @@ export interface BenchConfig {
   readonly resultsDir: string;
   /** The server's LOG_LEVEL: per-request logs are part of the service, but not of the comparison. */
   readonly logLevel: string;
-}
-
-export class BenchConfigError extends Error {
-  readonly code = 'BENCH_CONFIG_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'BenchConfigError';
-  }
 }
 
 const seconds = z.coerce.number().positive();

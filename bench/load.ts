@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { Upload } from './uploads.js';
+import { UnexpectedAnswerError } from './errors.js';
 
 /** One measured point: a server, an upload, a number of concurrent connections. */
 export interface LoadPoint {
@@ -83,14 +84,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadPoint> {
 export interface TopPrediction {
   readonly label: string;
   readonly score: number;
-}
-
-export class UnexpectedAnswerError extends Error {
-  readonly code = 'BENCH_UNEXPECTED_ANSWER';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnexpectedAnswerError';
-  }
 }
 
 export async function classifyOnce(url: string, upload: Upload): Promise<TopPrediction> {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMemory, type MemorySample } from './proc-status.js';
+import { ServerStartError } from './errors.js';
 
 /** How to start one server under test. Its pid must be the serving process itself (RSS is read from it). */
 export interface ServerSpec {
@@ -12,14 +13,6 @@ export interface ServerSpec {
   readonly env: NodeJS.ProcessEnv;
   readonly port: number;
   readonly readyTimeoutMs: number;
-}
-
-export class ServerStartError extends Error {
-  readonly code = 'BENCH_SERVER_START_FAILED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ServerStartError';
-  }
 }
 
 /** A free TCP port on the loopback interface (the OS picks it; released again before the server binds it). */
