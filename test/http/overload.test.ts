@@ -35,7 +35,7 @@ t.test('queue full: one infer request, no queue, a burst -> 503 QUEUE_FULL with 
   t.equal((await post(app)).statusCode, 200, 'served again once the burst is over');
 });
 
-t.test('inference time-out -> 504 INFERENCE_TIMEOUT', async (t) => {
+t.test('inference time-out -> 504 INFERENCE_TIMEOUT; a closed classifier -> 503 NOT_READY', async (t) => {
   const classifier = await openCpuClassifier({ timeoutMs: 1, cacheDir });
   t.teardown(() => classifier.close());
   const app = await buildApp(classifier, config, silentLogger);
@@ -44,6 +44,15 @@ t.test('inference time-out -> 504 INFERENCE_TIMEOUT', async (t) => {
   t.equal(res.statusCode, 504);
   t.equal(res.json().code, 'INFERENCE_TIMEOUT');
   t.match(res.json().message, /within 1 ms/);
+
+  await classifier.close();
+  const ready = await app.inject('/health/ready');
+  t.equal(ready.statusCode, 503, 'not ready once the classifier is closed');
+  t.equal(ready.json().code, 'NOT_READY');
+  const refused = await post(app);
+  t.equal(refused.statusCode, 503);
+  t.equal(refused.json().code, 'NOT_READY');
+  t.equal((await app.inject('/health/live')).statusCode, 200, 'still live');
 });
 
 t.test('inference failure (mocked: an NCS2 dropping off the bus mid-inference) -> 500 INFERENCE_FAILED, then 200', async (t) => {
