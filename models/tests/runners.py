@@ -1,6 +1,7 @@
 """The two sides of every parity check: TensorFlow running a frozen .pb, OpenVINO running an IR, on the CPU."""
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -14,11 +15,16 @@ ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / 'test' / 'fixtures' / 'images'
 
 
-def run_frozen(pb: Path, batch: np.ndarray, output_node: str, input_node: str = 'input') -> np.ndarray:
-    """TensorFlow's answer for each image of `batch` (the graphs take one image at a time)."""
+@functools.cache
+def _frozen_graph(pb: Path):
     graph_def = tf.compat.v1.GraphDef()
     graph_def.ParseFromString(pb.read_bytes())
-    graph = tf.compat.v1.wrap_function(lambda: tf.compat.v1.import_graph_def(graph_def, name=''), [])
+    return tf.compat.v1.wrap_function(lambda: tf.compat.v1.import_graph_def(graph_def, name=''), [])
+
+
+def run_frozen(pb: Path, batch: np.ndarray, output_node: str, input_node: str = 'input') -> np.ndarray:
+    """TensorFlow's answer for each image of `batch` (the graphs take one image at a time)."""
+    graph = _frozen_graph(pb)
     run = graph.prune(graph.graph.get_tensor_by_name(f'{input_node}:0'),
                       graph.graph.get_tensor_by_name(f'{output_node}:0'))
     return np.concatenate([run(tf.constant(image[None])).numpy() for image in batch])
