@@ -105,5 +105,5 @@ if (secondHalf > 1 + tolerance) {
   console.log(`FAIL: RSS grew ${growth}, more than ${tolerance * 100} %`);
   process.exitCode = 1;
 } else {
-  console.log(`PASS: RSS grew ${growth}; one-time warm-up ${mib(afterHalf.rss - afterFirst.rss)}`);
+  console.log(`PASS: RSS grew ${growth}; change from ${first} to ${half} (warm-up): ${mib(afterHalf.rss - afterFirst.rss)}`);
 }
