@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import openvino as ov
@@ -32,6 +33,10 @@ def _named(port: ov.Output, name: str) -> bool:
     return bool({name, f'{name}:0'} & port.get_names())
 
 
+def _node_names(ports: Iterable[ov.Output]) -> str:
+    return ', '.join(sorted({n.removesuffix(':0') for port in ports for n in port.get_names()}))
+
+
 def read_pb(pb: Path, input_name: str, output_name: str) -> ov.Model:
     """The .pb as an OpenVINO model with one input [1,299,299,3] and one output, both renamed to the names given."""
     try:
@@ -41,14 +46,14 @@ def read_pb(pb: Path, input_name: str, output_name: str) -> ov.Model:
     parameters = model.get_parameters()
     parameter = next((p for p in parameters if _named(p.output(0), input_name)), None)
     if parameter is None or len(parameters) != 1:
-        found = ', '.join(sorted(n for p in parameters for n in p.output(0).get_names()))
+        found = _node_names(p.output(0) for p in parameters)
         raise ConversionError(f'{pb} must have exactly one input named {input_name!r}; it has: {found}')
     # Prefer the graph's outputs; fall back to an inner tensor (e.g. TF-Slim logits) so any node can be exported.
     candidates = list(model.outputs) + [port for op in model.get_ordered_ops() for port in op.outputs()]
     output = next((port for port in candidates if _named(port, output_name)), None)
     if output is None:
-        found = ', '.join(sorted(n for port in model.outputs for n in port.get_names()))
-        raise ConversionError(f'{pb} has no tensor named {output_name!r}; its outputs are: {found}')
+        raise ConversionError(f'{pb} has no tensor named {output_name!r}; its outputs are: '
+                              f'{_node_names(model.outputs)}')
     selected = ov.Model([output], [parameter], pb.stem)
     selected.reshape({parameter.output(0): INPUT_SHAPE})
     parameter.set_friendly_name(input_name)
@@ -57,18 +62,21 @@ def read_pb(pb: Path, input_name: str, output_name: str) -> ov.Model:
     return selected
 
 
-def _verify_ir(xml: Path, input_name: str, output_name: str, classes: int) -> None:
-    """Reads the IR back as the service will and checks the names and shapes the manifest promises."""
+def _check_classes(model: ov.Model, output_name: str, labels: list[str]) -> None:
+    shape = list(model.outputs[0].get_shape())
+    if shape != [1, len(labels)]:
+        raise ConversionError(f'output {output_name!r} has shape {shape} but {len(labels)} labels were given '
+                              '(--labels: one name per output class, in output-index order)')
+
+
+def _verify_ir(xml: Path, input_name: str, output_name: str) -> None:
+    """Reads the IR back as the service will and checks the port names the manifest promises."""
     model = ov.Core().read_model(xml)
     inputs, outputs = model.inputs, model.outputs
     if len(inputs) != 1 or input_name not in inputs[0].get_names() or list(inputs[0].get_shape()) != INPUT_SHAPE:
         raise ConversionError(f'{xml}: expected one input {input_name!r} {INPUT_SHAPE}, got {inputs}')
     if len(outputs) != 1 or output_name not in outputs[0].get_names():
         raise ConversionError(f'{xml}: expected one output {output_name!r}, got {outputs}')
-    shape = list(outputs[0].get_shape())
-    if shape != [1, classes]:
-        raise ConversionError(f'{xml}: output {output_name!r} has shape {shape} but {classes} labels were given '
-                              f'(one label per output class, in output-index order)')
 
 
 def convert(pb: Path, out: Path, *, labels: list[str], name: str, version: str, input_name: str = 'input',
@@ -86,13 +94,14 @@ def convert(pb: Path, out: Path, *, labels: list[str], name: str, version: str, 
         shutil.copyfile(pb, source)
     say(f'converting {pb} ({input_name} -> {output_name}) to OpenVINO IR')
     model = read_pb(source, input_name, output_name)
+    _check_classes(model, output_name, labels)
     ov.save_model(model, out / IR_FP32, compress_to_fp16=False)
     # The NCS2 (MYRIAD) computes in FP16 only. compress_to_fp16 stores the weights as f16 constants, each
     # followed by a Convert to f32 that the runtime folds away: the form 2022.x's Model Optimizer wrote for
     # `--data_type FP16`, which the MYRIAD plugin loads (activations are FP16 on the stick either way).
     ov.save_model(model, out / IR_FP16, compress_to_fp16=True)
     for xml in (out / IR_FP32, out / IR_FP16):
-        _verify_ir(xml, input_name, output_name, len(labels))
+        _verify_ir(xml, input_name, output_name)
 
     report = check_ir(out / IR_FP16)
     if not report.element_types.get('f16'):

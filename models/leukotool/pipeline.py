@@ -32,6 +32,7 @@ def staged(out: Path) -> Iterator[Path]:
         out.rename(old)
     stage.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+    say(f'{out} is ready')
 
 
 def export(model: keras.Model, out: Path, *, name: str, version: str, trained: bool,

@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 from leukotool.check_ir import check_ir
 from leukotool.convert import IR_FP16, IR_FP32, convert, read_pb
+from leukotool.errors import ConversionError
 from runners import run_frozen, run_ir
 from tf_slim.nets import inception_v3
 
@@ -73,3 +74,15 @@ def test_inner_logits_tensor_can_be_exported_and_matches(slim_model, fixture_bat
     actual = run_ir(tmp_path / 'logits.xml', fixture_batch)
     assert np.abs(expected[0] - expected[1]).max() > 100 * TOLERANCE[IR_FP32]
     np.testing.assert_allclose(actual, expected, rtol=0, atol=TOLERANCE[IR_FP32])
+
+
+@pytest.mark.parametrize(('options', 'message'), [
+    ({'output_name': 'nope'}, "no tensor named 'nope'; its outputs are: InceptionV3/Predictions/Reshape_1$"),
+    ({'input_name': 'image'}, "exactly one input named 'image'; it has: input$"),
+    ({'labels': ['a', 'b', 'c']}, r'shape \[1, 2\] but 3 labels were given'),
+])
+def test_wrong_names_or_labels_fail_before_anything_is_written(slim_model, tmp_path, options, message):
+    arguments = {'labels': ['normal', 'ALL'], 'output_name': PROBABILITIES} | options
+    with pytest.raises(ConversionError, match=message):
+        convert(slim_model / 'model.pb', tmp_path, name='slim', version='test', **arguments)
+    assert not list(tmp_path.glob('*.xml')) and not (tmp_path / 'manifest.json').exists()
