@@ -40,6 +40,10 @@ def build_model(classes: int = 2, seed: int = 1234, weights: str | None = None) 
     """
     if classes < 2:
         raise ModelDirError(f'--classes must be at least 2, got {classes}')
+    if weights is not None and not Path(weights).is_file():
+        # Checked here because Keras would take a name such as 'imagenet' as leave to download.
+        raise ModelDirError(f'no weights file at {weights} (Keras ImageNet weights: '
+                            'inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5)')
     # Fresh layer names (conv2d, conv2d_1, ...) on every build: the frozen graph's node names depend on them.
     keras.backend.clear_session()
     base = keras.applications.InceptionV3(include_top=False, weights=weights, pooling='avg',

@@ -5,7 +5,9 @@ import json
 
 import h5py
 import numpy as np
+import pytest
 from keras.src.legacy.saving import legacy_h5_format
+from leukotool.errors import ModelDirError
 from leukotool.inception import BASE_NAME, HEAD_NAME, build_model, load_model_dir, save_model_dir, weights_digest
 
 
@@ -40,3 +42,10 @@ def test_base_weights_come_from_a_keras_weights_file(tmp_path):
     # The head stays seeded by --seed.
     np.testing.assert_array_equal(model.get_layer(HEAD_NAME).kernel.numpy(),
                                   build_model(2, 1234).get_layer(HEAD_NAME).kernel.numpy())
+
+
+def test_a_missing_weights_file_is_an_error_not_a_download(tmp_path):
+    with pytest.raises(ModelDirError, match='no weights file at imagenet'):
+        build_model(2, 1234, 'imagenet')
+    with pytest.raises(ModelDirError, match='holds no model.keras'):
+        load_model_dir(tmp_path)
