@@ -51,6 +51,15 @@ export const DevicesResponseSchema = Type.Object({
       description: 'devices tried before, with the reason each was skipped',
     }),
   }),
+  failovers: Type.Array(
+    Type.Object({
+      device: Type.String(),
+      reason: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      to: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'devices lost while serving (e.g. a stick pulled out) and the device the model was recompiled on' },
+  ),
   usb: Type.Object({
     directory: Type.String(),
     readable: Type.Boolean(),

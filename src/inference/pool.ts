@@ -87,7 +87,13 @@ export class InferencePool {
   readonly input: PortInfo;
   readonly output: PortInfo;
   readonly fallbacks: readonly DeviceFallback[];
+  /**
+   * Resolves with the reason once the device is taken as lost (`maxConsecutiveFailures`), so an
+   * owner can fail over to another device; stays pending when the pool is merely closed.
+   */
+  readonly deviceLost: Promise<string>;
 
+  readonly #markLost: (reason: string) => void;
   readonly #compiled: CompiledModel;
   readonly #requests: readonly InferRequest[];
   readonly #idle: InferRequest[];
@@ -111,6 +117,9 @@ export class InferencePool {
     this.fallbacks = fallbacks;
     [this.input] = compiled.inputs as [PortInfo];
     [this.output] = compiled.outputs as [PortInfo];
+    let markLost!: (reason: string) => void;
+    this.deviceLost = new Promise((resolve) => (markLost = resolve));
+    this.#markLost = markLost;
   }
 
   /**
@@ -247,7 +256,9 @@ export class InferencePool {
 
   #fail(job: Job, error: Error): void {
     if (error instanceof OpenVinoError && ++this.#consecutiveFailures >= this.#maxConsecutiveFailures) {
-      this.#stopAccepting(`${this.device} failed ${this.#consecutiveFailures} inferences in a row, last: ${error.message}`);
+      const reason = `${this.device} failed ${this.#consecutiveFailures} inferences in a row, last: ${error.message}`;
+      if (this.#stopReason === null) this.#markLost(reason);
+      this.#stopAccepting(reason);
     }
     if (job.settled) return;
     this.#settle(job);

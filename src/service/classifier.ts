@@ -44,11 +44,21 @@ export interface ModelSummary {
   trained: boolean;
 }
 
+/** A device lost while serving (e.g. a stick pulled out) and where the model went instead. */
+export interface DeviceFailover {
+  device: string;
+  reason: string;
+  at: string;
+  /** The device the model was recompiled on; null while recompiling or when none was left. */
+  to: string | null;
+}
+
 export interface RuntimeReport {
   version: RuntimeVersion;
   libraryPath: string;
   available: DeviceInfo[];
   compiled: { device: string; since: string; numRequests: number; fallbacks: readonly DeviceFallback[] };
+  failovers: readonly DeviceFailover[];
 }
 
 /** The parts a Classifier composes; `open` builds them, tests may share one pool between classifiers. */
@@ -57,6 +67,9 @@ export interface ClassifierParts {
   runtime: Runtime;
   pool: InferencePool;
   maxPixels: number;
+  /** How to recompile on the devices after a lost one; without it a lost device stays lost. */
+  failover?: { devices: readonly string[]; reopen(devices: string[]): Promise<InferencePool> };
+  logger?: Logger | undefined;
 }
 
 /** Whether a device runs the FP16 IR: the NCS/NCS2 computes in FP16 only, also behind MULTI:. */
@@ -81,8 +94,13 @@ function round(ms: number): number {
 export class Classifier {
   readonly model: LoadedManifest;
   readonly warnings: readonly string[];
+  readonly failovers: DeviceFailover[] = [];
   private readonly runtime: Runtime;
-  private readonly pool: InferencePool;
+  private pool: InferencePool;
+  private readonly failover: ClassifierParts['failover'];
+  private readonly logger: Logger | undefined;
+  /** A recompilation after a lost device; close() waits for it. */
+  private failingOver: Promise<void> | null = null;
   private readonly preprocessOptions: PreprocessOptions;
   private readonly logits: boolean;
   private closing: Promise<void> | null = null;
@@ -93,6 +111,9 @@ export class Classifier {
     this.model = parts.model;
     this.runtime = parts.runtime;
     this.pool = parts.pool;
+    this.failover = parts.failover;
+    this.logger = parts.logger;
+    this.watch(parts.pool);
     const { manifest } = parts.model;
     this.warnings = modelWarnings(manifest);
     this.logits = manifest.output.kind === 'logits';
@@ -109,18 +130,26 @@ export class Classifier {
     const runtime = Runtime.open(options.libDir === undefined ? {} : { libDir: options.libDir });
     try {
       const { mean, scale } = inceptionScale(manifest.preprocessing.range);
-      const pool = await InferencePool.create(runtime, {
+      const createPool = (devices: string[]) => InferencePool.create(runtime, {
         modelPathFor: (device) => model.irPath(wantsFp16(device) ? 'fp16' : 'fp32'),
-        devices: options.devices,
+        devices,
         ...(options.numRequests === undefined ? {} : { numRequests: options.numRequests }),
         maxQueue: options.maxQueue,
         timeoutMs: options.timeoutMs,
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
         // The model scales u8 pixels to the manifest's range itself, on the device: 3x less data to copy.
-        inputConversion: { elementType: 'u8', layout: 'NHWC', mean, scale },
+        inputConversion: { elementType: 'u8', layout: 'NHWC', mean, scale, modelLayout: manifest.input.layout },
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
-      const classifier = new Classifier({ model, runtime, pool, maxPixels: options.limits.maxPixels });
+      const pool = await createPool(options.devices);
+      const classifier = new Classifier({
+        model,
+        runtime,
+        pool,
+        maxPixels: options.limits.maxPixels,
+        failover: { devices: options.devices, reopen: createPool },
+        logger: options.logger,
+      });
       try {
         classifier.checkPorts();
       } catch (error) {
@@ -159,7 +188,18 @@ export class Classifier {
   }
 
   get ready(): boolean {
-    return this.closing === null && this.pool.accepting;
+    return this.notReadyReason === null;
+  }
+
+  /** Why the classifier cannot take work now, or null when it can. */
+  get notReadyReason(): string | null {
+    if (this.closing !== null) return 'the service is shutting down';
+    if (this.pool.accepting) return null;
+    const last = this.failovers.at(-1);
+    if (last === undefined) return `the inference pool on ${this.pool.device} is not accepting work`;
+    return last.to === null && this.failingOver !== null
+      ? `${last.device} was lost (${last.reason}); recompiling on the next device`
+      : `${last.device} was lost (${last.reason}) and no other device could take the model`;
   }
 
   stats(): PoolStats {
@@ -177,6 +217,7 @@ export class Classifier {
         numRequests: this.pool.numRequests,
         fallbacks: this.pool.fallbacks,
       },
+      failovers: this.failovers,
     };
   }
 
@@ -218,9 +259,35 @@ export class Classifier {
     return closing;
   }
 
+  /** Fail over when `pool`'s device is lost: recompile on the devices after it in the priority list. */
+  private watch(pool: InferencePool): void {
+    void pool.deviceLost.then((reason) => {
+      if (this.closing !== null || this.failover === undefined) return;
+      const { devices, reopen } = this.failover;
+      const remaining = devices.slice(devices.indexOf(pool.device) + 1);
+      const record: DeviceFailover = { device: pool.device, reason, at: new Date().toISOString(), to: null };
+      this.failovers.push(record);
+      this.logger?.warn({ device: pool.device, reason, remaining }, `inference device ${pool.device} lost; failing over to ${remaining.join(', ') || 'nothing'}`);
+      this.failingOver = (async () => {
+        await pool.close();
+        if (remaining.length === 0 || this.closing !== null) return;
+        try {
+          const next = await reopen(remaining);
+          this.pool = next;
+          record.to = next.device;
+          this.watch(next);
+          this.logger?.info({ device: next.device }, `model recompiled on ${next.device} after losing ${record.device}`);
+        } catch (error) {
+          this.logger?.error({ err: error }, `no device left after losing ${record.device}`);
+        }
+      })().finally(() => (this.failingOver = null));
+    });
+  }
+
   private async drain(): Promise<void> {
     try {
       await Promise.allSettled([...this.pending]);
+      await this.failingOver;
       await this.pool.close();
     } finally {
       this.runtime.dispose();

@@ -10,6 +10,7 @@ export interface DeviceReport {
   runtime: { version: string; description: string; libraryPath: string };
   available: { name: string; fullName: string }[];
   compiled: Omit<RuntimeReport['compiled'], 'fallbacks'> & { fallbacks: { device: string; reason: string }[] };
+  failovers: RuntimeReport['failovers'][number][];
   usb: { directory: string; readable: boolean; sticks: ReportedStick[] };
   hints: string[];
 }
@@ -56,6 +57,7 @@ export function buildDeviceReport(report: RuntimeReport, usb: UsbScan): DeviceRe
     runtime: { version: report.version.buildNumber, description: report.version.description, libraryPath: report.libraryPath },
     available: report.available,
     compiled: { ...report.compiled, fallbacks: [...report.compiled.fallbacks] },
+    failovers: report.failovers.map((f) => ({ ...f })),
     usb: { directory: usb.directory, readable: usb.readable, sticks },
     hints,
   };

@@ -197,6 +197,7 @@ t.test('inference failures: each fails its job; enough in a row stop the pool', 
   await t.rejects(pool.run(good), { code: 'POOL_CLOSED', message: /failed 3 inferences in a row/ });
   t.match(pool.stats(), { failed: 5, completed: 1, rejected: 2 });
   t.match(opts.lines.at(-1), { level: 'warn', msg: /failed 3 inferences in a row/ });
+  t.match(await pool.deviceLost, /^CPU failed 3 inferences in a row, last: .*reshape/is, 'deviceLost says why');
 });
 
 t.test('close() drains queued and running jobs, then refuses work; it is idempotent', async (t) => {
@@ -210,4 +211,6 @@ t.test('close() drains queued and running jobs, then refuses work; it is idempot
   await closing;
   await pool.close();
   t.match(pool.stats(), { completed: 5, rejected: 1, active: 0, queued: 0 });
+  const notLost = Symbol('pending');
+  t.equal(await Promise.race([pool.deviceLost, Promise.resolve(notLost)]), notLost, 'closing is not losing the device');
 });

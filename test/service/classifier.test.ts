@@ -1,6 +1,9 @@
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { inceptionScale } from '../../src/imaging/index.js';
+import { InferencePool, OpenVinoError, Runtime } from '../../src/inference/index.js';
+import { loadManifest } from '../../src/model/manifest.js';
 import { Classifier, wantsFp16 } from '../../src/service/classifier.js';
 import { softmax } from '../../src/service/softmax.js';
 import { fixture, MODEL_DIR, openCpuClassifier } from '../http/helpers.js';
@@ -83,4 +86,69 @@ t.test('close drains and is idempotent; afterwards the classifier is not ready',
   await closing;
   await own.close();
   await t.rejects(own.classify(fixture('field').bytes), { code: 'POOL_CLOSED', message: /closing/ });
+});
+
+t.test('a mocked stick that vanishes mid-inference: the model fails over to the real CPU, /health says why meanwhile', async (t) => {
+  const runtime = Runtime.open();
+  const model = await loadManifest(MODEL_DIR);
+  const { mean, scale } = inceptionScale(model.manifest.preprocessing.range);
+  let lose!: (reason: string) => void;
+  let accepting = true;
+  let drained!: () => void;
+  // Only the stick is mocked (none can be plugged in here); the CPU pool it falls back to is real.
+  const stick = {
+    device: 'MYRIAD',
+    compiledAt: new Date(),
+    numRequests: 4,
+    input: { name: 'input', shape: [1, 299, 299, 3], elementType: 'u8' },
+    output: { name: 'predictions', shape: [1, 2], elementType: 'f32' },
+    fallbacks: [],
+    get accepting() {
+      return accepting;
+    },
+    deviceLost: new Promise<string>((resolve) => (lose = resolve)),
+    async run() {
+      accepting = false;
+      lose('MYRIAD failed 3 inferences in a row, last: X_LINK_ERROR');
+      throw new OpenVinoError(-1, 'ov_infer_request_wait', 'Failed to read output from FIFO: X_LINK_ERROR');
+    },
+    // The lost stick's in-flight requests drain before the CPU takes over: the test decides when.
+    close: () => new Promise<void>((resolve) => (drained = resolve)),
+  } as unknown as InferencePool;
+  const reopened: string[][] = [];
+  const failing = new Classifier({
+    model,
+    runtime,
+    pool: stick,
+    maxPixels: 40e6,
+    failover: {
+      devices: ['MYRIAD', 'CPU'],
+      reopen: (devices) => {
+        reopened.push(devices);
+        return InferencePool.create(runtime, {
+          modelPathFor: () => model.irPath('fp32'),
+          devices,
+          numRequests: 1,
+          maxQueue: 4,
+          timeoutMs: 120_000,
+          cacheDir,
+          inputConversion: { elementType: 'u8', layout: 'NHWC', mean, scale },
+        });
+      },
+    },
+  });
+  t.teardown(() => failing.close());
+  const { bytes } = fixture('all1');
+  await t.rejects(failing.classify(bytes), { code: 'OPENVINO_ERROR', message: /X_LINK_ERROR/ });
+  t.equal(failing.ready, false);
+  t.match(failing.notReadyReason, /MYRIAD was lost \(.*X_LINK_ERROR\); recompiling on the next device/);
+  drained();
+  // Poll: recompiling Inception on the CPU takes a moment (no timing is asserted).
+  while (!failing.ready) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.same(reopened, [['CPU']], 'recompiled on the devices after the lost one');
+  t.equal(failing.device, 'CPU');
+  t.match(failing.runtimeReport().failovers, [{ device: 'MYRIAD', reason: /X_LINK_ERROR/, to: 'CPU' }]);
+  const after = await failing.classify(bytes);
+  const reference = await classifier.classify(bytes);
+  t.same(after.scores, reference.scores, 'the CPU answers as the CPU classifier does');
 });

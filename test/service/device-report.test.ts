@@ -8,6 +8,7 @@ const cpuOnly = (buildNumber: string): RuntimeReport => ({
   libraryPath: '/opt/libopenvino_c.so',
   available: [{ name: 'CPU', fullName: 'Some CPU' }],
   compiled: { device: 'CPU', since: '2026-01-01T00:00:00.000Z', numRequests: 2, fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }] },
+  failovers: [],
 });
 
 const oneStick: UsbScan = {

@@ -18,7 +18,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ classifier: Classifier }>
       },
     },
     async () => {
-      if (!classifier.ready) throw new NotReadyError('not ready: the inference pool is not accepting work (closing or device lost)');
+      const reason = classifier.notReadyReason;
+      if (reason !== null) throw new NotReadyError(`not ready: ${reason}`);
       return { status: 'ready' as const, device: classifier.device };
     },
   );
