@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MemorySample } from './proc-status.js';
 import type { ProfileSummary } from './profile.js';
 import type { BenchResult, ServerResult } from './result.js';
-import { fixed, pointAt } from './targets.js';
+import { ceilingDrift, fixed, pointAt } from './targets.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${fixed(bytes / MiB)} MiB`);
@@ -107,7 +107,7 @@ function profileSection(p: ProfileSummary): string {
 export function renderMarkdown(run: BenchResult): string {
   const m = run.machine;
   const s = run.settings;
-  const { throughput, latency, throughputDefaultPrecision } = run.ceiling;
+  const { throughput, latency, throughputDefaultPrecision, throughputAfter } = run.ceiling;
   return [
     `# leukoserve bench, ${run.date} (${run.mode})`,
     '',
@@ -122,8 +122,8 @@ export function renderMarkdown(run: BenchResult): string {
     '',
     table(
       ['hint', 'precision', 'FPS', 'median latency', 'average latency', 'infer requests'],
-      [throughput, latency, throughputDefaultPrecision].map((c) => [
-        c.hint,
+      [throughput, latency, throughputDefaultPrecision, throughputAfter].map((c, i) => [
+        i === 3 ? `${c.hint}, again after the HTTP runs` : c.hint,
         c.precision,
         fixed(c.throughputFps),
         ms(c.latencyMedianMs),
@@ -132,7 +132,11 @@ export function renderMarkdown(run: BenchResult): string {
       ]),
     ),
     '',
-    `The first two rows use leukoserve's precision (f32) and are the ceiling; the last is the device's default, for information. The Flask baseline is compiled at f32 too.`,
+    "The f32 rows use leukoserve's precision and are the ceiling (the first two); the bf16 row is the device's default, for information. " +
+      'The Flask baseline is compiled at f32 too. The last row, taken after the HTTP runs, shows whether the machine stayed quiet.',
+    ...(ceilingDrift(run.ceiling) > 0.1
+      ? ['', `**Warning: benchmark_app's throughput moved ${fixed(ceilingDrift(run.ceiling) * 100)} % during the run: something else used the CPU, and every ratio to the ceiling is unreliable.**`]
+      : []),
     '',
     '## Throughput and latency over HTTP',
     '',
@@ -157,7 +161,7 @@ export function renderMarkdown(run: BenchResult): string {
       }),
     ),
     '',
-    ...(run.profiles ?? []).map(profileSection),
+    (run.profiles ?? []).map(profileSection).join('\n\n'),
   ].join('\n');
 }
 

@@ -53,7 +53,13 @@ export interface BenchResult {
    * At leukoserve's inference precision (f32: it sets INFERENCE_PRECISION_HINT), and for information
    * the throughput at the device's default precision, which leukoserve cannot use as it stands.
    */
-  readonly ceiling: { readonly throughput: CeilingRun; readonly latency: CeilingRun; readonly throughputDefaultPrecision: CeilingRun };
+  readonly ceiling: {
+    readonly throughput: CeilingRun;
+    readonly latency: CeilingRun;
+    readonly throughputDefaultPrecision: CeilingRun;
+    /** benchmark_app's throughput again after the HTTP runs: if it moved, the machine was not quiet. */
+    readonly throughputAfter: CeilingRun;
+  };
   readonly leukoserve: ServerResult;
   readonly baseline: ServerResult;
   readonly targets: readonly TargetResult[];

@@ -48,6 +48,12 @@ export function judgeTargets(run: Omit<BenchResult, 'targets' | 'profiles'>): Ta
     },
     sameLabels(run),
     {
+      name: 'quiet machine: benchmark_app FPS before vs after the HTTP runs',
+      measured: `${fixed(ceiling.throughput.throughputFps)} / ${fixed(ceiling.throughputAfter.throughputFps)} FPS (${fixed(ceilingDrift(ceiling) * 100, 1)} % apart)`,
+      wanted: 'within 10 % (otherwise every ratio above is unreliable)',
+      pass: ceilingDrift(ceiling) <= 0.1,
+    },
+    {
       name: 'ready with a warm cache',
       measured: warm === undefined ? 'not measured' : `${fixed(warm)} ms`,
       wanted: '<= 2000 ms',
@@ -67,6 +73,11 @@ function sameLabels(run: Omit<BenchResult, 'targets' | 'profiles'>): TargetResul
     wanted: 'all uploads',
     pass: compared.length === 0 ? null : agreeing === pairs.length,
   };
+}
+
+/** How far benchmark_app's throughput moved between the start and the end of the run, as a fraction. */
+export function ceilingDrift(ceiling: BenchResult['ceiling']): number {
+  return Math.abs(ceiling.throughputAfter.throughputFps / ceiling.throughput.throughputFps - 1);
 }
 
 export function pointAt(server: ServerResult, id: UploadId, connections: number): LoadPoint | undefined {
