@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, formatOptionsHelp, loadConfig, type Config } from './config/index.js';
 import { SERVE_USAGE, serveCommand } from './http/serve-command.js';
 import { Classifier, type Prediction } from './service/classifier.js';
+import { classifierOptions } from './service/classifier-options.js';
 
 const USAGE = `Usage: leukoserve <command> [options]
 
@@ -13,7 +14,7 @@ Commands:
 classify options:
   --model <dir>                  same as --model-dir
   --json                         print one JSON document: {model, device, predictions, errors, warnings}
-${formatOptionsHelp(['modelDir', 'devices', 'numRequests', 'maxPixels', 'cacheDir'])}
+${formatOptionsHelp(['modelDir', 'devices', 'numRequests', 'maxPixels', 'cacheDir', 'performanceHint', 'cpuPrecision'])}
 `;
 
 interface FileError {
@@ -37,14 +38,9 @@ function formatPrediction(p: Prediction): string {
 
 async function classifyFiles(config: Config, files: string[]): Promise<{ classifier: Classifier; results: PromiseSettledResult<Prediction>[] }> {
   const classifier = await Classifier.open({
-    modelDir: config.modelDir,
-    devices: config.devices,
-    numRequests: config.numRequests,
+    ...classifierOptions(config),
     // Every file is queued at once: the queue must hold them all.
     maxQueue: Math.max(config.maxQueue, files.length),
-    timeoutMs: config.requestTimeoutMs,
-    cacheDir: config.cacheDir,
-    limits: { maxPixels: config.maxPixels },
   });
   const results = await Promise.allSettled(files.map(async (file) => classifier.classify(await readFile(file), path.basename(file))));
   return { classifier, results };

@@ -38,6 +38,8 @@ export const OPTIONS = {
   maxFileBytes: { env: 'MAX_FILE_BYTES', flag: 'max-file-bytes', default: String(20 * MiB), schema: integer(1), help: 'largest accepted upload per image (20 MiB)' },
   maxFiles: { env: 'MAX_FILES', flag: 'max-files', default: '16', schema: integer(1, 1024), help: 'most images in one multipart request' },
   maxPixels: { env: 'MAX_PIXELS', flag: 'max-pixels', default: '40000000', schema: integer(1), help: 'most decoded pixels per image (40 MP; an ALL-IDB1 field is 5 MP)' },
+  performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: 'THROUGHPUT', schema: z.enum(['THROUGHPUT', 'LATENCY']), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
+  cpuPrecision: { env: 'CPU_PRECISION', flag: 'cpu-precision', default: 'f32', schema: z.enum(['f32', 'bf16']), help: 'CPU inference precision: f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX' },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },
 } as const;

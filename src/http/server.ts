@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { Classifier } from '../service/classifier.js';
+import { classifierOptions } from '../service/classifier-options.js';
 import { buildApp, type App, type AppOptions } from './app.js';
 
 export interface RunningServer {
@@ -27,16 +28,7 @@ function logStartup(classifier: Classifier, logger: Logger): void {
 }
 
 export async function startServer(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
-  const classifier = await Classifier.open({
-    modelDir: config.modelDir,
-    devices: config.devices,
-    numRequests: config.numRequests,
-    maxQueue: config.maxQueue,
-    timeoutMs: config.requestTimeoutMs,
-    cacheDir: config.cacheDir,
-    limits: { maxPixels: config.maxPixels },
-    logger,
-  });
+  const classifier = await Classifier.open(classifierOptions(config, logger));
   logStartup(classifier, logger);
   let app: App;
   let url: string;

@@ -22,6 +22,8 @@ export interface ClassifierOptions {
   maxQueue: number;
   timeoutMs: number;
   cacheDir?: string | undefined;
+  performanceHint?: 'THROUGHPUT' | 'LATENCY' | undefined;
+  cpuPrecision?: 'f32' | 'bf16' | undefined;
   limits: { maxPixels: number };
   logger?: Logger | undefined;
   /** Where libopenvino_c lives, when not found by the runtime's own search. */
@@ -137,6 +139,8 @@ export class Classifier {
         maxQueue: options.maxQueue,
         timeoutMs: options.timeoutMs,
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+        ...(options.performanceHint === undefined ? {} : { performanceHint: options.performanceHint }),
+        ...(options.cpuPrecision === undefined ? {} : { cpuPrecision: options.cpuPrecision }),
         // The model scales u8 pixels to the manifest's range itself, on the device: 3x less data to copy.
         inputConversion: { elementType: 'u8', layout: 'NHWC', mean, scale, modelLayout: manifest.input.layout },
         ...(options.logger === undefined ? {} : { logger: options.logger }),

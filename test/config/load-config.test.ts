@@ -13,6 +13,8 @@ t.test('defaults when nothing is given', async (t) => {
     maxFileBytes: 20 * 1024 * 1024,
     maxFiles: 16,
     maxPixels: 40_000_000,
+    performanceHint: 'THROUGHPUT',
+    cpuPrecision: 'f32',
     logLevel: 'info',
   });
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');
@@ -32,6 +34,16 @@ t.test('environment variables, and flags over them', async (t) => {
   t.equal(both.port, 8081, '--port beats PORT');
   t.same(both.devices, ['GPU', 'CPU']);
   t.equal(both.logLevel, 'warn');
+});
+
+t.test('performance hint and CPU precision: named values only', async (t) => {
+  const { config } = loadConfig(['--performance-hint', 'LATENCY'], { CPU_PRECISION: 'bf16' });
+  t.equal(config.performanceHint, 'LATENCY');
+  t.equal(config.cpuPrecision, 'bf16');
+  t.throws(() => loadConfig([], { PERFORMANCE_HINT: 'FAST', CPU_PRECISION: 'f16' }), {
+    code: 'INVALID_CONFIG',
+    message: /PERFORMANCE_HINT.*THROUGHPUT.*LATENCY[\s\S]*CPU_PRECISION.*f32.*bf16/,
+  });
 });
 
 t.test('a device list with a MULTI device uses ";" between entries', async (t) => {
