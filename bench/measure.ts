@@ -38,6 +38,14 @@ export async function measurePoints(
   return { top, points };
 }
 
+/** One client on a server started for latency (PERFORMANCE_HINT=LATENCY). */
+export async function singleClient(server: ServerProcess, upload: Upload, config: BenchConfig, log: Log): Promise<LoadPoint> {
+  if (config.warmupSeconds > 0) await runLoad({ url: server.url, upload, connections: 1, seconds: config.warmupSeconds });
+  const point = await runLoad({ url: server.url, upload, connections: 1, seconds: config.seconds });
+  log(`${server.spec.name} (PERFORMANCE_HINT=LATENCY) ${upload.id} c=1: ${point.requestsPerSecond.toFixed(1)} req/s, p50 ${point.latencyMs.p50} ms`);
+  return point;
+}
+
 const SOAK_CONNECTIONS = 4;
 
 /** RSS after the first 100 requests and after `requests` in all, one upload at one concurrency throughout. */

@@ -19,6 +19,8 @@ export interface ServerResult {
   readonly startup?: { readonly cold: readonly StartupMilestone[]; readonly warm: readonly StartupMilestone[] };
   readonly top: Readonly<Partial<Record<UploadId, TopPrediction>>>;
   readonly points: Readonly<Partial<Record<UploadId, readonly LoadPoint[]>>>;
+  /** leukoserve started with PERFORMANCE_HINT=LATENCY, one client, the 299x299 JPEG: like benchmark_app -hint latency. */
+  readonly latencyHint?: LoadPoint;
   readonly memory: {
     readonly idle: MemorySample;
     /** After the last load point; its peakRssBytes is the peak of the whole life of the process. */

@@ -13,7 +13,7 @@ import { loadManifest } from '../src/model/manifest.js';
 import { runBenchmarkApp } from './ceiling.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { describeMachine } from './machine.js';
-import { measurePoints, profileWindow, soak, type Log } from './measure.js';
+import { measurePoints, profileWindow, singleClient, soak, type Log } from './measure.js';
 import { writeResults } from './report.js';
 import type { BenchResult, ServerResult } from './result.js';
 import { ServerProcess } from './server-process.js';
@@ -58,14 +58,21 @@ async function measureLeukoserve(paths: BenchPaths, config: BenchConfig, uploads
     if (!soakUpload) throw new Error('no uploads');
     const soaked = await soak(server, soakUpload, config.memoryRequests, log);
     const { top, points } = await measurePoints(server, uploads, config, log);
+    const end = await server.memory();
+    await server.stop();
+    const latencyServer = await ServerProcess.start(
+      await leukoserveSpec(paths, { modelDir: config.modelDir, cacheDir, logLevel: config.logLevel, performanceHint: 'LATENCY' }),
+    );
+    const latencyHint = await singleClient(latencyServer, soakUpload, config, log).finally(() => latencyServer.stop());
     return {
       name: 'leukoserve',
+      latencyHint,
       ...(compiled ? { compiled } : {}),
       readyMs: { cold: cold.readyMs, warm: warm.readyMs },
       startup: { cold: cold.startupMilestones, warm: warm.startupMilestones },
       top,
       points,
-      memory: { idle, soak: soaked, end: await server.memory() },
+      memory: { idle, soak: soaked, end },
     };
   } finally {
     await server.stop();

@@ -23,7 +23,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** leukoserve as `npm start` runs it (node dist/main.js), on the CPU. */
 export async function leukoserveSpec(
   paths: BenchPaths,
-  options: { modelDir: string; cacheDir: string; logLevel: string; nodeArgs?: readonly string[] },
+  options: { modelDir: string; cacheDir: string; logLevel: string; nodeArgs?: readonly string[]; performanceHint?: 'THROUGHPUT' | 'LATENCY' },
 ): Promise<ServerSpec> {
   const port = await freePort();
   return {
@@ -38,6 +38,7 @@ export async function leukoserveSpec(
       DEVICE: 'CPU',
       CACHE_DIR: options.cacheDir,
       LOG_LEVEL: options.logLevel,
+      PERFORMANCE_HINT: options.performanceHint ?? 'THROUGHPUT',
     },
     port,
     readyTimeoutMs: READY_TIMEOUT_MS,

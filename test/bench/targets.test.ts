@@ -51,7 +51,8 @@ t.test('each target is judged on this run, pass and fail alike', async (t) => {
     run({
       readyMs: { cold: 3000, warm: 1500 },
       // Saturation is the best point over all concurrencies: 29 req/s at c=4 is 0.97x the ceiling's 30 FPS.
-      points: { 'jpeg-299': [point(1, 20, 44), point(4, 29)], 'jpeg-2592': [point(1, 10), point(4, 24)] },
+      points: { 'jpeg-299': [point(1, 20, 60), point(4, 29)], 'jpeg-2592': [point(1, 10), point(4, 24)] },
+      latencyHint: point(1, 22, 44),
       memory: { idle: memory(100), end: memory(130), soak: { requests: 10_000, after100: memory(110), afterAll: memory(120) } },
       top: { 'jpeg-299': { label: 'ALL', score: 0.9 }, 'jpeg-2592': { label: 'normal', score: 0.6 } },
     }),
@@ -60,7 +61,8 @@ t.test('each target is judged on this run, pass and fail alike', async (t) => {
   t.same(verdict, {
     'saturation throughput, 299x299 JPEG': true,
     'saturation throughput, 2592x1944 JPEG': false, // 24 / 30 = 0.8 < 0.85
-    'latency at c=1, 299x299 JPEG (p50)': true, // 44 <= 40 + 5
+    'latency at c=1, 299x299 JPEG (p50), PERFORMANCE_HINT=LATENCY': true, // 44 <= 40 + 5
+    'latency at c=1, 299x299 JPEG (p50), default THROUGHPUT hint (information)': null,
     'throughput vs Flask baseline at c=4, 299x299 JPEG': true, // 2.9x
     'throughput vs Flask baseline at c=4, 2592x1944 JPEG': true, // 4.8x
     'RSS after 10000 requests vs after 100': false, // +9.1 %
@@ -84,7 +86,8 @@ t.test('a target whose numbers were not taken is not measured, not passed', asyn
   const notMeasured = targets.filter((x) => x.pass === null).map((x) => x.name);
   t.same(notMeasured, [
     'saturation throughput, 2592x1944 JPEG',
-    'latency at c=1, 299x299 JPEG (p50)',
+    'latency at c=1, 299x299 JPEG (p50), PERFORMANCE_HINT=LATENCY',
+    'latency at c=1, 299x299 JPEG (p50), default THROUGHPUT hint (information)',
     'throughput vs Flask baseline at c=4, 2592x1944 JPEG',
     'RSS after - requests vs after 100',
     'same top label as the Flask baseline',
