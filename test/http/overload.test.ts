@@ -2,9 +2,10 @@ import t from 'tap';
 import { loadConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/app.js';
 import type { ClassifyResponse } from '../../src/http/schemas.js';
-import { OpenVinoError, Runtime, type InferencePool } from '../../src/inference/index.js';
+import { OpenVinoError, Runtime } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
 import { Classifier } from '../../src/service/classifier.js';
+import { mockedStick } from '../support/mocked-stick.js';
 import { fixture, MODEL_DIR, multipart, openCpuClassifier, silentLogger } from './helpers.js';
 
 const config = loadConfig([], {}).config;
@@ -61,23 +62,14 @@ t.test('inference failure (mocked: an NCS2 dropping off the bus mid-inference) -
   const model = await loadManifest(MODEL_DIR);
   let calls = 0;
   // Only the stick is mocked: the image is really decoded, the runtime is real.
-  const stick = {
-    device: 'MYRIAD',
-    compiledAt: new Date(),
-    numRequests: 4,
-    input: { name: 'input', shape: [1, 299, 299, 3], elementType: 'u8' },
-    output: { name: 'predictions', shape: [1, 2], elementType: 'f32' },
-    fallbacks: [],
-    accepting: true,
-    deviceLost: new Promise<string>(() => {}), // one failure does not lose the stick
+  const stick = mockedStick({
     async run() {
       calls++;
       if (calls === 1) throw new OpenVinoError(-1, 'ov_infer_request_wait', 'Failed to read output from FIFO: X_LINK_ERROR');
       return { output: new Float32Array([0.25, 0.75]), queueMs: 0, inferMs: 30 };
     },
     stats: () => ({ queued: 0, active: 0, completed: calls - 1, failed: 1, rejected: 0, timedOut: 0, numRequests: 4, maxQueue: 8 }),
-    async close() {},
-  } as unknown as InferencePool;
+  });
   const classifier = new Classifier({ model, runtime, pool: stick, maxPixels: 40_000_000 });
   const app = await buildApp(classifier, config, silentLogger);
   t.teardown(() => app.close());

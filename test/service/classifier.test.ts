@@ -5,6 +5,7 @@ import { inceptionScale } from '../../src/imaging/index.js';
 import { InferencePool, OpenVinoError, Runtime } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
 import { Classifier, wantsFp16 } from '../../src/service/classifier.js';
+import { mockedStick } from '../support/mocked-stick.js';
 import { softmax } from '../../src/service/softmax.js';
 import { fixture, MODEL_DIR, openCpuClassifier } from '../http/helpers.js';
 
@@ -96,16 +97,8 @@ t.test('a mocked stick that vanishes mid-inference: the model fails over to the 
   let accepting = true;
   let drained!: () => void;
   // Only the stick is mocked (none can be plugged in here); the CPU pool it falls back to is real.
-  const stick = {
-    device: 'MYRIAD',
-    compiledAt: new Date(),
-    numRequests: 4,
-    input: { name: 'input', shape: [1, 299, 299, 3], elementType: 'u8' },
-    output: { name: 'predictions', shape: [1, 2], elementType: 'f32' },
-    fallbacks: [],
-    get accepting() {
-      return accepting;
-    },
+  const stick = mockedStick({
+    accepting: () => accepting,
     deviceLost: new Promise<string>((resolve) => (lose = resolve)),
     async run() {
       accepting = false;
@@ -114,7 +107,7 @@ t.test('a mocked stick that vanishes mid-inference: the model fails over to the 
     },
     // The lost stick's in-flight requests drain before the CPU takes over: the test decides when.
     close: () => new Promise<void>((resolve) => (drained = resolve)),
-  } as unknown as InferencePool;
+  });
   const reopened: string[][] = [];
   const failing = new Classifier({
     model,
