@@ -7,7 +7,7 @@
 #   scripts/container-base.sh            # -> localhost/leukoserve-base:bookworm-node20.x.y
 #
 # Env: NODE_BIN (default: `command -v node`), DEBIAN_MIRROR (default: debootstrap's own),
-#      PODMAN_STORAGE_DRIVER (default vfs: works without fuse-overlayfs or kernel overlay in a container).
+#      PODMAN_STORAGE_DRIVER (see scripts/container-podman.sh).
 set -euo pipefail
 
 say() { printf '\033[1m[container-base]\033[0m %s\n' "$*" >&2; }
@@ -16,7 +16,8 @@ fail() { printf '\033[31m[container-base] error:\033[0m %s\n' "$*" >&2; exit 1; 
 for tool in podman debootstrap; do
   command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing: apt-get install podman buildah debootstrap"
 done
-podman=(podman --storage-driver "${PODMAN_STORAGE_DRIVER:-vfs}")
+# shellcheck source=scripts/container-podman.sh
+source "$(dirname "${BASH_SOURCE[0]}")/container-podman.sh"
 
 node_bin=$(readlink -f "${NODE_BIN:-$(command -v node || true)}")
 [[ -x "$node_bin" ]] || fail "no Node binary found: install Node 20 or set NODE_BIN"
