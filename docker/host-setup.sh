@@ -19,9 +19,11 @@ rules_dir=${LEUKOSERVE_UDEV_RULES_DIR:-/etc/udev/rules.d}
 movidius_vendor=03e7
 
 problems=0
-ok() { printf '  \033[32mok\033[0m    %s\n' "$*"; }
-note() { printf '  \033[33mnote\033[0m  %s\n' "$*"; }
-fix() { printf '  \033[31mfix\033[0m   %s\n' "$*"; problems=$((problems + 1)); }
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then green=$'\033[32m' yellow=$'\033[33m' red=$'\033[31m' plain=$'\033[0m'
+else green='' yellow='' red='' plain=''; fi
+ok() { printf '  %sok%s    %s\n' "$green" "$plain" "$*"; }
+note() { printf '  %snote%s  %s\n' "$yellow" "$plain" "$*"; }
+fix() { printf '  %sfix%s   %s\n' "$red" "$plain" "$*"; problems=$((problems + 1)); }
 
 case "${1:-}" in
   '') install=1 ;;
