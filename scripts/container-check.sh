@@ -50,28 +50,33 @@ built=$SECONDS
 say "built in $((built - started)) s"
 
 # ---- the image's runtime settings ------------------------------------------------------------------
-config=$("${podman[@]}" image inspect --format '{{json .Config}}' "$image")
+inspect=$("${podman[@]}" image inspect "$image")
 run_dir=$(mktemp -d "${TMPDIR:-/var/tmp}/leukoserve-check.XXXXXX")
-# user, working dir, cache dir, then NUL-separated env and argv: no shell quoting games with the JSON.
+# user, working dir, cache dir, then NUL-separated env, argv and health check: no shell quoting games with the JSON.
 # shellcheck disable=SC2016 # JavaScript in single quotes, not shell
-CONFIG="$config" OUT="$run_dir" node --input-type=module -e '
+INSPECT="$inspect" OUT="$run_dir" node --input-type=module -e '
   import { writeFileSync } from "node:fs";
-  const c = JSON.parse(process.env.CONFIG);
+  const [image] = JSON.parse(process.env.INSPECT);
+  const c = image.Config;
   const env = Object.fromEntries((c.Env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
   const argv = [...(c.Entrypoint ?? []), ...(c.Cmd ?? [])];
   if (!c.User || c.User === "root" || c.User === "0") throw new Error("the image runs as root");
   if (!env.CACHE_DIR) throw new Error("the image sets no CACHE_DIR");
+  const [kind, ...health] = image.Healthcheck?.Test ?? [];
+  if (kind !== "CMD") throw new Error(`expected an exec-form HEALTHCHECK (CMD [...]), got ${kind}`);
   writeFileSync(`${process.env.OUT}/user`, c.User);
   writeFileSync(`${process.env.OUT}/workdir`, c.WorkingDir || "/");
   writeFileSync(`${process.env.OUT}/cache`, env.CACHE_DIR);
   writeFileSync(`${process.env.OUT}/env`, Object.entries(env).map(([k, v]) => `${k}=${v}\0`).join(""));
   writeFileSync(`${process.env.OUT}/argv`, argv.map((a) => `${a}\0`).join(""));
+  writeFileSync(`${process.env.OUT}/health`, health.map((a) => `${a}\0`).join(""));
 ' || fail "cannot read the image configuration"
 user=$(<"$run_dir/user")
 workdir=$(<"$run_dir/workdir")
 cache_dir=$(<"$run_dir/cache")
 mapfile -d '' image_env <"$run_dir/env"
 mapfile -d '' argv <"$run_dir/argv"
+mapfile -d '' health <"$run_dir/health"
 port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 base_url="http://127.0.0.1:$port"
 
@@ -107,9 +112,11 @@ mount_at -t tmpfs -o "mode=0750,uid=$uid,gid=$gid" tmpfs "$rootfs$cache_dir"   #
 
 say "starting '${argv[*]}' as $user ($(chroot --userspec="$user" "$rootfs" id)) on $base_url"
 log="$run_dir/server.log"
+# "${in_image[@]}" CMD...: a command in the image as the image's user, with its env and working dir.
+# A command line, not a function: `cmd &` then execs it, so $! is tini itself and gets the SIGTERM.
+in_image=(chroot --userspec="$user" "$rootfs" /usr/bin/env -i -C "$workdir" "${image_env[@]}" HOST=127.0.0.1 PORT="$port")
 # TINI_SUBREAPER: tini is not PID 1 in a chroot; as a subreaper it still forwards signals and reaps.
-chroot --userspec="$user" "$rootfs" /usr/bin/env -i -C "$workdir" "${image_env[@]}" \
-  HOST=127.0.0.1 PORT="$port" TINI_SUBREAPER=1 "${argv[@]}" >"$log" 2>&1 &
+"${in_image[@]}" TINI_SUBREAPER=1 "${argv[@]}" >"$log" 2>&1 &
 server_pid=$!
 
 # request BODY_FILE CURL_ARGS...: prints the HTTP status (000: no answer).
@@ -122,6 +129,8 @@ until [[ $(request "$body" "$base_url/health/ready") == 200 ]]; do
   sleep 1
 done
 say "ok: GET /health/ready 200 after $((SECONDS - built)) s: $(<"$body")"
+"${in_image[@]}" "${health[@]}" || fail "the image's HEALTHCHECK command failed on a ready server: ${health[*]}"
+say "ok: the image's HEALTHCHECK command exits 0"
 
 code=$(request "$body" "$base_url/devices")
 [[ $code == 200 ]] || { cat "$log" >&2; fail "GET /devices returned $code: $(<"$body")"; }
@@ -141,11 +150,18 @@ done
 node_pid=$(pgrep -P "$server_pid" -x node || true)
 [[ -z "$node_pid" ]] || say "node's peak RSS after 61 classifications (2 in flight): $(awk '/VmHWM/ {print $2, $3}' "/proc/$node_pid/status")"
 
+# SIGTERM while a batch of four images is being classified (~1 s): tini passes it on, node stops
+# accepting, answers the batch, then exits 0.
+request "$run_dir/drain-body" -F "image=@$smear" -F "image=@$smear" -F "image=@$smear" -F "image=@$smear" \
+  "$base_url/classify" >"$run_dir/drain-code" & in_flight=$!
+sleep 0.3
 kill -TERM "$server_pid"
+wait "$in_flight"
 for _ in $(seq 1 60); do kill -0 "$server_pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$server_pid" 2>/dev/null; then cat "$log" >&2; fail "the server did not stop within 60 s of SIGTERM"; fi
 wait "$server_pid" && rc=0 || rc=$?
 server_pid=
+[[ $(<"$run_dir/drain-code") == 200 ]] || { cat "$log" >&2; fail "the batch in flight at SIGTERM got $(<"$run_dir/drain-code"): $(<"$run_dir/drain-body")"; }
 [[ $rc == 0 ]] || { cat "$log" >&2; fail "the server exited with $rc after SIGTERM (log above)"; }
-say "ok: SIGTERM -> exit 0 (drained)"
+say "ok: SIGTERM during a batch: the batch got 200, then exit 0 (drained)"
 say "passed: build $((built - started)) s, run checks $((SECONDS - built)) s, image $("${podman[@]}" image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1 / 1e6}')"
