@@ -5,8 +5,8 @@
 #
 # Runtimes per platform:
 #   linux/arm64, linux/arm/v7  OpenVINO 2022.3 LTS archive for Raspberry Pi OS: the last release with the
-#                              MYRIAD plugin (NCS2) and its ARM CPU plugin. Its sha256 must be given
-#                              (README "Deploy on a Raspberry Pi"); the build refuses to go on without it.
+#                              MYRIAD plugin (NCS2). Its sha256 must be given (README "Deploy on a
+#                              Raspberry Pi"); the build refuses to go on without it.
 #   linux/amd64                today's OpenVINO from its PyPI wheel, the version pinned in models/requirements.lock.
 # The model is built once, on the build platform, by the Python toolchain (models/leukotool).
 #
@@ -106,6 +106,8 @@ RUN set -eu; \
     mkdir -p /opt/intel/openvino_2022.3; \
     tar -xzf /tmp/openvino.tgz -C /opt/intel/openvino_2022.3 --strip-components=1; \
     rm /tmp/openvino.tgz; \
+    # Only the runtime is needed: not the archive's Python bindings, samples or tools.
+    find /opt/intel/openvino_2022.3 -mindepth 1 -maxdepth 1 ! -name runtime ! -name licensing -exec rm -rf {} +; \
     lib=/opt/intel/openvino_2022.3/runtime/lib/$lib_arch; \
     for f in libopenvino_c.so libopenvino_intel_myriad_plugin.so usb-ma2x8x.mvcmd; do \
       ls "$lib/$f"* >/dev/null 2>&1 || { echo "error: $archive has no $lib/$f: not a MYRIAD-capable runtime" >&2; exit 1; }; \
