@@ -1,5 +1,4 @@
-import { writeFileSync, mkdtempSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { DisposedError, OpenVinoError, Runtime } from '../../../src/inference/index.js';
@@ -59,7 +58,7 @@ t.test('compiling reports OPTIMAL_NUMBER_OF_INFER_REQUESTS and honours the hint'
 });
 
 t.test('a corrupt IR gives OpenVinoError with OpenVINO\'s own message', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ov-corrupt-'));
+  const dir = t.testdir();
   const xml = path.join(dir, 'broken.xml');
   writeFileSync(xml, '<?xml version="1.0"?><net name="broken" version="11"><layers><layer id="0"');
   copyFileSync(models.xml('affine').replace(/\.xml$/, '.bin'), path.join(dir, 'broken.bin'));

@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { LibraryNotFoundError } from '../../../../src/inference/index.js';
 import { libraryCandidates, loadOpenVinoLibrary } from '../../../../src/inference/openvino/sys/library-locator.js';
 import { repoRoot } from '../../../support/models/models.js';
 
 
 /** A fake /opt/intel with two archive installs, each with libs for all three architectures. */
-function fakeArchiveRoot(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'ov-archive-'));
+function fakeArchiveRoot(t: Test): string {
+  const root = t.testdir(); // removed when the test ends
   for (const install of ['openvino_2022.1.0', 'openvino_2022.3.1']) {
     for (const arch of ['intel64', 'aarch64', 'armv7l']) {
       const dir = path.join(root, install, 'runtime', 'lib', arch);
@@ -24,7 +24,7 @@ const isolated = { env: {}, repoRoot: '/nonexistent-repo', archiveRoots: [] as s
 const venvLibs = path.dirname(loadOpenVinoLibrary({ ...isolated, repoRoot }).path);
 
 t.test('archive layouts: the lib directory follows the architecture, newest install first', async (t) => {
-  const root = fakeArchiveRoot();
+  const root = fakeArchiveRoot(t);
   for (const [arch, dir] of [['x64', 'intel64'], ['arm64', 'aarch64'], ['arm', 'armv7l']] as const) {
     const files = libraryCandidates({ ...isolated, archiveRoots: [root], arch }).flatMap((c) => c.files);
     t.same(
@@ -39,7 +39,7 @@ t.test('archive layouts: the lib directory follows the architecture, newest inst
 });
 
 t.test('a file that is not a loadable library is reported with the loader error', async (t) => {
-  const root = fakeArchiveRoot();
+  const root = fakeArchiveRoot(t);
   const error = t.throws(() => loadOpenVinoLibrary({ ...isolated, archiveRoots: [root], arch: 'arm64' })) as LibraryNotFoundError;
   t.type(error, LibraryNotFoundError);
   t.equal(error.code, 'OPENVINO_LIBRARY_NOT_FOUND');
