@@ -48,10 +48,17 @@ export class HttpMetrics {
         this.set(classifier.stats().active);
       },
     });
-    new Gauge({ name: 'leukoserve_device_info', help: 'the device the model is compiled on (value 1)', labelNames: ['device'], registers }).set(
-      { device: classifier.device },
-      1,
-    );
+    new Gauge({
+      name: 'leukoserve_device_info',
+      help: 'the device the model is compiled on (value 1)',
+      labelNames: ['device'],
+      registers,
+      // Read at each scrape: a lost stick moves the model to the next device.
+      collect() {
+        this.reset();
+        this.set({ device: classifier.device }, 1);
+      },
+    });
     const { name, version, trained } = classifier.summary;
     new Gauge({ name: 'leukoserve_model_info', help: 'the loaded model (value 1)', labelNames: ['name', 'version', 'trained'], registers }).set(
       { name, version, trained: String(trained) },

@@ -4,6 +4,7 @@ import t, { type Test } from 'tap';
 import { inceptionScale } from '../../src/imaging/index.js';
 import { InferencePool, OpenVinoError, Runtime } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
+import { HttpMetrics } from '../../src/http/metrics.js';
 import { Classifier, wantsFp16 } from '../../src/service/classifier.js';
 import { mockedStick } from '../support/mocked-stick.js';
 import { softmax } from '../../src/service/softmax.js';
@@ -131,6 +132,7 @@ t.test('a mocked stick that vanishes mid-inference: the model fails over to the 
     },
   });
   t.teardown(() => failing.close());
+  const metrics = new HttpMetrics(failing);
   const { bytes } = fixture('all1');
   await t.rejects(failing.classify(bytes), { code: 'OPENVINO_ERROR', message: /X_LINK_ERROR/ });
   t.equal(failing.ready, false);
@@ -141,6 +143,9 @@ t.test('a mocked stick that vanishes mid-inference: the model fails over to the 
   t.same(reopened, [['CPU']], 'recompiled on the devices after the lost one');
   t.equal(failing.device, 'CPU');
   t.match(failing.runtimeReport().failovers, [{ device: 'MYRIAD', reason: /X_LINK_ERROR/, to: 'CPU' }]);
+  const deviceInfo = await metrics.registry.getSingleMetricAsString('leukoserve_device_info');
+  t.match(deviceInfo, /leukoserve_device_info\{device="CPU"\} 1/, 'the device metric follows the failover');
+  t.notMatch(deviceInfo, /MYRIAD/);
   const after = await failing.classify(bytes);
   const reference = await classifier.classify(bytes);
   t.same(after.scores, reference.scores, 'the CPU answers as the CPU classifier does');
