@@ -56,10 +56,9 @@ export function supportedProperties(
   } catch {
     return wanted;
   }
-  const kept = Object.entries(wanted).filter(([key]) => !DEVICE_KEYS.has(key) || supported.has(key));
-  const dropped = Object.keys(wanted).filter((key) => !kept.some(([k]) => k === key));
+  const dropped = Object.keys(wanted).filter((key) => DEVICE_KEYS.has(key) && !supported.has(key));
   if (dropped.length > 0) logger?.info({ device, dropped }, `${device} does not support ${dropped.join(', ')}: compiled without`);
-  return Object.fromEntries(kept);
+  return Object.fromEntries(Object.entries(wanted).filter(([key]) => !dropped.includes(key)));
 }
 
 /**
