@@ -14,6 +14,8 @@ export interface OpenedImage {
   /** Size after EXIF orientation. */
   readonly width: number;
   readonly height: number;
+  /** The upload carries an alpha channel (which `pixels` drops). */
+  readonly hasAlpha: boolean;
   /**
    * A sharp pipeline yielding the image as 8-bit sRGB, EXIF orientation applied, alpha dropped
    * (not flattened: TF's decode_image(channels=3), which fed training, drops it too), grayscale
@@ -30,11 +32,12 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
     // sharp (libvips) has no BMP loader: our reader hands it raw RGB.
     const { data, width, height } = decodeBmp(bytes, maxPixels);
     const pixels = sharp(data, { raw: { width, height, channels: 3 }, limitInputPixels: false }); // checked by decodeBmp
-    return { format, width, height, pixels };
+    return { format, width, height, hasAlpha: false, pixels };
   }
   // The header alone: no limit here, so that the check below can name the size.
   const header = () => sharp(bytes, { limitInputPixels: false }).metadata();
-  const { width, height } = await sharpCall(format, async () => (await header()).autoOrient);
+  const metadata = await sharpCall(format, header);
+  const { width, height } = metadata.autoOrient;
   if (width * height > maxPixels) throw new ImageTooLargeError(width, height, maxPixels);
   const pixels = sharp(bytes, {
     // Checked above from the header; kept as the decoder's own guard.
@@ -46,9 +49,11 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
     sequentialRead: true,
     autoOrient: true,
   })
+    // 8-bit sRGB from the start, so that a resize in the pipeline sees what TF's decoder gives.
+    .pipelineColourspace('srgb')
     .removeAlpha()
     .toColourspace('srgb');
-  return { format, width, height, pixels };
+  return { format, width, height, hasAlpha: metadata.hasAlpha, pixels };
 }
 
 /** Runs a sharp call, turning its failure into CorruptImageError with libvips' first message line. */

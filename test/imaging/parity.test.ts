@@ -9,7 +9,8 @@ import { tfReference } from '../support/imaging/tf-reference.js';
 
 // Our preprocessing vs TF-Slim's preprocess_for_eval (models/leukotool/preprocessing.py), run by
 // TensorFlow in the project venv, on every fixture image and on lossless PNGs of odd sizes that
-// exercise the central crop's truncation and the resize's edge clamp (upsampling below 342 px).
+// exercise the central crop's truncation, the resize's edge clamp (upsampling below 342 px) and
+// both resize routes (crop-resize.ts).
 const SIZE = 299;
 const options = { width: SIZE, height: SIZE, centralFraction: 0.875, maxPixels: 10_000_000 };
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/images');
@@ -20,6 +21,7 @@ const ODD_SIZES = [
   [300, 341],
   [640, 31],
   [1001, 999],
+  [2592, 1944], // ALL-IDB1's camera size: shrinks 7.6x through libvips' affine
 ] as const;
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'leukoserve-parity-'));
