@@ -1,0 +1,71 @@
+/**
+ * `npm run bench:point -- [--upload jpeg-299|bmp-450|jpeg-2592] [--connections 8] [--seconds 10]
+ * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--env KEY=VALUE ...]`: one load point, for trying an
+ * optimisation. Each round runs benchmark_app (same hint, f32) and then the point, so that every
+ * ratio has a reference measured next to it; CPU per request is split by thread (/proc).
+ * It writes nothing: `npm run bench` makes the numbers of record.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadManifest } from '../src/model/manifest.js';
+import { runBenchmarkApp } from './ceiling.js';
+import { runLoad } from './load.js';
+import { readThreadCpu } from './proc-status.js';
+import { threadCpuBetween } from './profile.js';
+import { ServerProcess } from './server-process.js';
+import { benchPaths, leukoserveSpec } from './servers.js';
+import { makeUploads } from './uploads.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    upload: { type: 'string', default: 'jpeg-299' },
+    connections: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '2' },
+    hint: { type: 'string', default: 'THROUGHPUT' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+});
+const hint = values.hint === 'LATENCY' ? 'LATENCY' : 'THROUGHPUT';
+const [connections, seconds, rounds] = [values.connections, values.seconds, values.rounds].map(Number) as [number, number, number];
+const upload = (await makeUploads(root)).find((u) => u.id === values.upload);
+if (!upload) throw new Error(`--upload must be jpeg-299, bmp-450 or jpeg-2592, not ${values.upload}`);
+
+const paths = benchPaths(root);
+const modelDir = path.join(root, 'models', 'default');
+const xml = (await loadManifest(modelDir)).irPath('fp32');
+const spec = await leukoserveSpec(paths, { modelDir, cacheDir: path.join(root, '.cache', 'bench-point'), logLevel: 'warn', performanceHint: hint });
+for (const pair of values.env) {
+  const [key, ...rest] = pair.split('=');
+  if (!key || rest.length === 0) throw new Error(`--env takes KEY=VALUE, not ${pair}`);
+  spec.env[key] = rest.join('=');
+}
+const server = await ServerProcess.start(spec);
+try {
+  await runLoad({ url: server.url, upload, connections, seconds: 3 });
+  for (let round = 1; round <= rounds; round++) {
+    const ceiling = await runBenchmarkApp(paths.benchmarkApp, xml, hint === 'LATENCY' ? 'latency' : 'throughput', seconds, 'f32');
+    const before = await readThreadCpu(server.pid);
+    const load = process.cpuUsage();
+    const point = await runLoad({ url: server.url, upload, connections, seconds });
+    const threads = threadCpuBetween(before, await readThreadCpu(server.pid));
+    const loadCpu = process.cpuUsage(load);
+    const requests = point.requestsPerSecond * point.seconds;
+    const perRequest = (cpuSeconds: number) => `${((cpuSeconds * 1000) / requests).toFixed(2)} ms`;
+    console.log(
+      `round ${round}: ${upload.id} c=${connections} ${hint}: ${point.requestsPerSecond.toFixed(2)} req/s, p50 ${point.latencyMs.p50.toFixed(1)} ms | ` +
+        `benchmark_app ${ceiling.throughputFps.toFixed(2)} FPS, median ${ceiling.latencyMedianMs.toFixed(1)} ms | ` +
+        (hint === 'LATENCY'
+          ? `p50 ${(point.latencyMs.p50 - ceiling.latencyMedianMs).toFixed(1)} ms above benchmark_app's median`
+          : `ratio ${(point.requestsPerSecond / ceiling.throughputFps).toFixed(3)}`),
+    );
+    console.log(
+      `  CPU per request: ${threads.map((t) => `${t.name} ${perRequest(t.cpuSeconds)}`).join(', ')}, ` +
+        `load generator ${perRequest((loadCpu.user + loadCpu.system) / 1e6)}`,
+    );
+  }
+} finally {
+  await server.stop();
+}
