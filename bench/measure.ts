@@ -12,16 +12,21 @@ import type { Upload } from './uploads.js';
 
 export type Log = (message: string) => void;
 
-/** The top label of each upload, then every (upload, concurrency) point, each after its own warm-up. */
+/**
+ * The top label of each upload, then every (upload, concurrency) point, each after its own warm-up.
+ * `beforeSeries` runs before each upload's points (the bench measures its reference there).
+ */
 export async function measurePoints(
   server: ServerProcess,
   uploads: readonly Upload[],
   config: BenchConfig,
   log: Log,
+  beforeSeries?: (upload: Upload) => Promise<void>,
 ): Promise<Pick<ServerResult, 'top' | 'points'>> {
   const top: Partial<Record<UploadId, TopPrediction>> = {};
   const points: Partial<Record<UploadId, LoadPoint[]>> = {};
   for (const upload of uploads) {
+    await beforeSeries?.(upload);
     top[upload.id] = await classifyOnce(server.url, upload);
     const list: LoadPoint[] = [];
     for (const connections of config.concurrencies) {

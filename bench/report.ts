@@ -2,8 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MemorySample } from './proc-status.js';
 import type { ProfileSummary } from './profile.js';
+import type { CeilingRun } from './ceiling.js';
 import type { BenchResult, ServerResult } from './result.js';
-import { ceilingDrift, fixed, pointAt } from './targets.js';
+import { ceilingDrift, fixed, pointAt, referenceFps, referenceLatencyMs } from './targets.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${fixed(bytes / MiB)} MiB`);
@@ -15,10 +16,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 function loadTables(run: BenchResult): string {
-  const fps = run.ceiling.throughput.throughputFps;
-  const latency = run.ceiling.latency.latencyMedianMs;
+  const latency = referenceLatencyMs(run);
   return run.uploads
     .map(({ id, description, bytes }) => {
+      const fps = referenceFps(run, id);
       const rows = run.settings.concurrencies.map((c) => {
         const ours = pointAt(run.leukoserve, id, c);
         const theirs = pointAt(run.baseline, id, c);
@@ -37,6 +38,8 @@ function loadTables(run: BenchResult): string {
       });
       return [
         `### ${description}, ${fixed(bytes / 1024)} KiB`,
+        '',
+        `Ceiling for this upload: ${fixed(fps)} FPS (benchmark_app, throughput hint${run.ceiling.beside.throughput[id] ? ', run right before this series' : ''}).`,
         '',
         table(
           ['c', 'leukoserve req/s', 'vs ceiling FPS', 'leukoserve p50 / p95 / p99 ms', 'p50 vs latency-hint median', 'non-2xx + errors', 'Flask req/s', 'Flask p50 / p95 / p99 ms', 'leukoserve / Flask req/s'],
@@ -107,7 +110,14 @@ function profileSection(p: ProfileSummary): string {
 export function renderMarkdown(run: BenchResult): string {
   const m = run.machine;
   const s = run.settings;
-  const { throughput, latency, throughputDefaultPrecision, throughputAfter } = run.ceiling;
+  const { throughput, latency, throughputDefaultPrecision, throughputAfter, beside } = run.ceiling;
+  const besideRows: [string, CeilingRun][] = [
+    ...run.uploads.flatMap(({ id, description }): [string, CeilingRun][] => {
+      const c = beside.throughput[id];
+      return c ? [[`throughput, right before the ${description} series`, c]] : [];
+    }),
+    ...beside.latency.map((c, i): [string, CeilingRun] => [`latency, right ${i === 0 ? 'before' : 'after'} the single-client point`, c]),
+  ];
   return [
     `# leukoserve bench, ${run.date} (${run.mode})`,
     '',
@@ -122,8 +132,11 @@ export function renderMarkdown(run: BenchResult): string {
     '',
     table(
       ['hint', 'precision', 'FPS', 'median latency', 'average latency', 'infer requests'],
-      [throughput, latency, throughputDefaultPrecision, throughputAfter].map((c, i) => [
-        i === 3 ? `${c.hint}, again after the HTTP runs` : c.hint,
+      [
+        ...([[throughput.hint, throughput], [latency.hint, latency], [throughputDefaultPrecision.hint, throughputDefaultPrecision], [`${throughputAfter.hint}, again after the HTTP runs`, throughputAfter]] as [string, CeilingRun][]),
+        ...besideRows,
+      ].map(([name, c]) => [
+        name,
         c.precision,
         fixed(c.throughputFps),
         ms(c.latencyMedianMs),
@@ -132,15 +145,16 @@ export function renderMarkdown(run: BenchResult): string {
       ]),
     ),
     '',
-    "The f32 rows use leukoserve's precision and are the ceiling (the first two); the bf16 row is the device's default, for information. " +
-      'The Flask baseline is compiled at f32 too. The last row, taken after the HTTP runs, shows whether the machine stayed quiet.',
+    "The f32 rows use leukoserve's precision and are the ceiling; the bf16 row is the device's default, for information. " +
+      'The Flask baseline is compiled at f32 too. The row taken after the HTTP runs shows whether the machine stayed quiet; ' +
+      'the rows measured right before (or around) a series are the references its ratios use.',
     ...(ceilingDrift(run.ceiling) > 0.1
       ? ['', `**Warning: benchmark_app's throughput moved ${fixed(ceilingDrift(run.ceiling) * 100)} % during the run: something else used the CPU, and every ratio to the ceiling is unreliable.**`]
       : []),
     '',
     '## Throughput and latency over HTTP',
     '',
-    `"vs ceiling FPS" divides by benchmark_app's throughput-hint FPS (${fixed(throughput.throughputFps)}); "p50 vs latency-hint median" by its latency-hint median (${ms(latency.latencyMedianMs)}).`,
+    `"vs ceiling FPS" divides by benchmark_app's throughput-hint FPS measured right before the upload's series; "p50 vs latency-hint median" by its latency-hint median around the single-client point (${ms(referenceLatencyMs(run))}).`,
     '',
     loadTables(run),
     '',

@@ -61,6 +61,14 @@ export interface BenchResult {
     readonly throughputDefaultPrecision: CeilingRun;
     /** benchmark_app's throughput again after the HTTP runs: if it moved, the machine was not quiet. */
     readonly throughputAfter: CeilingRun;
+    /**
+     * The references the ratios use, each measured next to what it is compared with: the throughput
+     * hint right before each upload's leukoserve series, the latency hint right before and right
+     * after the single-client point. A shared VM can drift between speeds for minutes at a time
+     * (benchmark_app's latency median at 52 or 58 ms), which a reference from the start would fold
+     * into the ratios.
+     */
+    readonly beside: { readonly throughput: Readonly<Partial<Record<UploadId, CeilingRun>>>; readonly latency: readonly CeilingRun[] };
   };
   readonly leukoserve: ServerResult;
   readonly baseline: ServerResult;

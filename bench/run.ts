@@ -10,12 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadManifest } from '../src/model/manifest.js';
-import { runBenchmarkApp } from './ceiling.js';
+import { runBenchmarkApp, type CeilingRun } from './ceiling.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { describeMachine } from './machine.js';
 import { measurePoints, profileWindow, singleClient, soak, type Log } from './measure.js';
 import { writeResults } from './report.js';
-import type { BenchResult, ServerResult } from './result.js';
+import type { BenchResult, ServerResult, UploadId } from './result.js';
 import { ServerProcess } from './server-process.js';
 import { baselineSpec, benchPaths, leukoserveSpec, type BenchPaths } from './servers.js';
 import { judgeTargets } from './targets.js';
@@ -39,7 +39,16 @@ async function compiledOn(server: ServerProcess): Promise<ServerResult['compiled
   }
 }
 
-async function measureLeukoserve(paths: BenchPaths, config: BenchConfig, uploads: readonly Upload[], cacheDir: string): Promise<ServerResult> {
+/** Runs benchmark_app at f32 with a hint (bound to the IR and the run's duration). */
+type Ceiling = (hint: CeilingRun['hint']) => Promise<CeilingRun>;
+
+async function measureLeukoserve(
+  paths: BenchPaths,
+  config: BenchConfig,
+  uploads: readonly Upload[],
+  cacheDir: string,
+  ceiling: Ceiling,
+): Promise<{ result: ServerResult; beside: BenchResult['ceiling']['beside'] }> {
   // The two timed starts log at info, so their milestones show where start-up time goes; the server
   // that takes the load is a third start, at the bench's log level.
   const startAndStop = async (what: string) => {
@@ -57,14 +66,22 @@ async function measureLeukoserve(paths: BenchPaths, config: BenchConfig, uploads
     const soakUpload = uploads.find((u) => u.id === 'jpeg-299') ?? uploads[0];
     if (!soakUpload) throw new Error('no uploads');
     const soaked = await soak(server, soakUpload, config.memoryRequests, log);
-    const { top, points } = await measurePoints(server, uploads, config, log);
+    const throughputBeside: Partial<Record<UploadId, CeilingRun>> = {};
+    const { top, points } = await measurePoints(server, uploads, config, log, async (upload) => {
+      const reference = await ceiling('throughput');
+      throughputBeside[upload.id] = reference;
+      log(`ceiling before the ${upload.id} series: ${reference.throughputFps} FPS`);
+    });
     const end = await server.memory();
     await server.stop();
     const latencyServer = await ServerProcess.start(
       await leukoserveSpec(paths, { modelDir: config.modelDir, cacheDir, logLevel: config.logLevel, performanceHint: 'LATENCY' }),
     );
+    const latencyBefore = await ceiling('latency');
     const latencyHint = await singleClient(latencyServer, soakUpload, config, log).finally(() => latencyServer.stop());
-    return {
+    const latencyAfter = await ceiling('latency');
+    log(`ceiling around the single-client point: ${latencyBefore.latencyMedianMs} / ${latencyAfter.latencyMedianMs} ms median`);
+    const result: ServerResult = {
       name: 'leukoserve',
       latencyHint,
       ...(compiled ? { compiled } : {}),
@@ -74,6 +91,7 @@ async function measureLeukoserve(paths: BenchPaths, config: BenchConfig, uploads
       points,
       memory: { idle, soak: soaked, end },
     };
+    return { result, beside: { throughput: throughputBeside, latency: [latencyBefore, latencyAfter] } };
   } finally {
     await server.stop();
   }
@@ -101,8 +119,9 @@ async function main(): Promise<void> {
   const [machine, uploads] = await Promise.all([describeMachine(root, paths.python), makeUploads(root)]);
 
   log(`ceiling: benchmark_app -hint throughput / latency at f32, throughput at the default precision, ${config.ceilingSeconds} s each`);
-  const throughput = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds, INFER_PRECISION);
-  const latency = await runBenchmarkApp(paths.benchmarkApp, xml, 'latency', config.ceilingSeconds, INFER_PRECISION);
+  const ceiling: Ceiling = (hint) => runBenchmarkApp(paths.benchmarkApp, xml, hint, config.ceilingSeconds, INFER_PRECISION);
+  const throughput = await ceiling('throughput');
+  const latency = await ceiling('latency');
   const throughputDefaultPrecision = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds);
   log(
     `ceiling: ${throughput.throughputFps} FPS (throughput hint), ${latency.latencyMedianMs} ms median (latency hint); ` +
@@ -111,9 +130,9 @@ async function main(): Promise<void> {
 
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'leukoserve-bench-cache-'));
   try {
-    const leukoserve = await measureLeukoserve(paths, config, uploads, cacheDir);
+    const { result: leukoserve, beside } = await measureLeukoserve(paths, config, uploads, cacheDir, ceiling);
     const baseline = await measureBaseline(paths, config, uploads);
-    const throughputAfter = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds, INFER_PRECISION);
+    const throughputAfter = await ceiling('throughput');
     log(`ceiling again after the HTTP runs: ${throughputAfter.throughputFps} FPS (was ${throughput.throughputFps})`);
     const profiles = [];
     if (config.profile) {
@@ -132,7 +151,7 @@ async function main(): Promise<void> {
       },
       machine,
       uploads: uploads.map(({ id, description, body }) => ({ id, description, bytes: body.length })),
-      ceiling: { throughput, latency, throughputDefaultPrecision, throughputAfter },
+      ceiling: { throughput, latency, throughputDefaultPrecision, throughputAfter, beside },
       leukoserve,
       baseline,
     };

@@ -15,7 +15,9 @@ const point = (connections: number, requestsPerSecond: number, p50 = 50): LoadPo
 const memory = (rssMiB: number) => ({ rssBytes: rssMiB * 2 ** 20, peakRssBytes: rssMiB * 2 ** 20 });
 const ceilingRun = { precision: 'f32', throughputFps: 30, latencyMedianMs: 40, latencyAverageMs: 41, inferRequests: 2, iterations: 300 };
 
-function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profiles'> {
+type Measured = Omit<BenchResult, 'targets' | 'profiles'>;
+
+function run(leuko: Partial<ServerResult>, beside: Measured['ceiling']['beside'] = { throughput: {}, latency: [] }): Measured {
   const server = (points: ServerResult['points'], top: ServerResult['top'] = {}): ServerResult => ({
     name: 'x',
     readyMs: { cold: 3000 },
@@ -37,6 +39,7 @@ function run(leuko: Partial<ServerResult>): Omit<BenchResult, 'targets' | 'profi
       latency: { hint: 'latency', ...ceilingRun },
       throughputDefaultPrecision: { hint: 'throughput', ...ceilingRun, precision: 'bfloat16' },
       throughputAfter: { hint: 'throughput', ...ceilingRun, throughputFps: 28 },
+      beside,
     },
     leukoserve: { ...server({}), ...leuko },
     baseline: server(
@@ -93,4 +96,28 @@ t.test('a target whose numbers were not taken is not measured, not passed', asyn
     'same top label as the Flask baseline',
     'ready with a warm cache',
   ]);
+});
+
+t.test('ratios use the references measured beside their series when there are some', async (t) => {
+  const leuko = { points: { 'jpeg-299': [point(4, 29)], 'jpeg-2592': [point(4, 24)] }, latencyHint: point(1, 20, 48) };
+  const byName = (targets: ReturnType<typeof judgeTargets>) => Object.fromEntries(targets.map((x) => [x.name, x]));
+  const alone = byName(judgeTargets(run(leuko)));
+  t.equal(alone['saturation throughput, 2592x1944 JPEG']?.pass, false, '24 / 30 (the first ceiling) = 0.8x');
+  t.equal(alone['latency at c=1, 299x299 JPEG (p50), PERFORMANCE_HINT=LATENCY']?.pass, false, '48 > 40 + 5');
+  const beside = byName(
+    judgeTargets(
+      run(leuko, {
+        throughput: { 'jpeg-2592': { hint: 'throughput', ...ceilingRun, throughputFps: 27 } },
+        latency: [
+          { hint: 'latency', ...ceilingRun, latencyMedianMs: 44 },
+          { hint: 'latency', ...ceilingRun, latencyMedianMs: 46 },
+        ],
+      }),
+    ),
+  );
+  t.equal(beside['saturation throughput, 2592x1944 JPEG']?.pass, true, '24 / 27 (measured right before) = 0.89x');
+  t.match(beside['saturation throughput, 2592x1944 JPEG']?.wanted, /27\.0 FPS/);
+  t.equal(beside['saturation throughput, 299x299 JPEG']?.pass, true, 'no reference beside: the first ceiling');
+  t.equal(beside['latency at c=1, 299x299 JPEG (p50), PERFORMANCE_HINT=LATENCY']?.pass, true, '48 <= mean(44, 46) + 5');
+  t.match(beside['latency at c=1, 299x299 JPEG (p50), PERFORMANCE_HINT=LATENCY']?.wanted, /45\.0 \+ 5 = 50\.0 ms/);
 });
