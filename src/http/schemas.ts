@@ -1,5 +1,7 @@
-// The provider re-exports TypeBox 1.x, the version its type inference is written for.
-import { Type, type Static } from '@fastify/type-provider-typebox';
+// TypeBox 1.x, the version the Fastify type provider's inference is written for, imported from
+// itself: the provider's runtime entry would also load TypeBox's compiler (~200 ms more start-up),
+// and the provider is only needed for types.
+import { Type, type Static } from 'typebox';
 
 export const ErrorSchema = Type.Object(
   {
