@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { ConfigError, formatOptionsHelp, loadConfig } from '../config/index.js';
+import { createServiceLogger } from './logger.js';
 import { startServer } from './server.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
@@ -26,7 +26,7 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
     return 0;
   }
   const { config } = commandLine;
-  const logger = pino({ level: config.logLevel });
+  const logger = createServiceLogger(config.logLevel);
   let server;
   try {
     server = await startServer(config, logger);
