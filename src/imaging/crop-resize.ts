@@ -11,8 +11,8 @@ import { sharpCall, type OpenedImage } from './open-image.js';
 // - Shrinking, libvips' affine in the decoding pipeline: the mapping is the same and the clamp is
 //   never reached when in >= out, and the full-size crop never becomes a JS buffer. A 2268x1702 crop
 //   of a 5 MP field as a buffer cost ~6 ms of event-loop time per request (garbage collection of
-//   11.6 MB external buffers): 13.3 -> 14.9 req/s, event loop 8.6 -> 2.4 ms per request (2592x1944
-//   JPEG, 8 clients, same run).
+//   11.6 MB external buffers): 12.95 -> 13.84 req/s, event loop 8.96 -> 2.82 ms per request (2592x1944
+//   JPEG, 8 clients, back to back).
 
 const CHANNELS = 3;
 
