@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CeilingRun } from './ceiling.js';
 import type { MemorySample } from './proc-status.js';
 import type { ProfileSummary } from './profile.js';
-import type { CeilingRun } from './ceiling.js';
 import type { BenchResult, ServerResult } from './result.js';
 import { ceilingDrift, fixed, pointAt, referenceFps, referenceLatencyMs } from './targets.js';
 
@@ -111,7 +111,12 @@ export function renderMarkdown(run: BenchResult): string {
   const m = run.machine;
   const s = run.settings;
   const { throughput, latency, throughputDefaultPrecision, throughputAfter, beside } = run.ceiling;
-  const besideRows: [string, CeilingRun][] = [
+  // Every benchmark_app run of the run, named: the run-start ones, then the references beside each series.
+  const ceilingRows: [string, CeilingRun][] = [
+    [throughput.hint, throughput],
+    [latency.hint, latency],
+    [throughputDefaultPrecision.hint, throughputDefaultPrecision],
+    [`${throughputAfter.hint}, again after the HTTP runs`, throughputAfter],
     ...run.uploads.flatMap(({ id, description }): [string, CeilingRun][] => {
       const c = beside.throughput[id];
       return c ? [[`throughput, right before the ${description} series`, c]] : [];
@@ -132,10 +137,7 @@ export function renderMarkdown(run: BenchResult): string {
     '',
     table(
       ['hint', 'precision', 'FPS', 'median latency', 'average latency', 'infer requests'],
-      [
-        ...([[throughput.hint, throughput], [latency.hint, latency], [throughputDefaultPrecision.hint, throughputDefaultPrecision], [`${throughputAfter.hint}, again after the HTTP runs`, throughputAfter]] as [string, CeilingRun][]),
-        ...besideRows,
-      ].map(([name, c]) => [
+      ceilingRows.map(([name, c]) => [
         name,
         c.precision,
         fixed(c.throughputFps),
