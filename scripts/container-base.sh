@@ -50,8 +50,9 @@ mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
-# Proves the binary's shared libraries are all in the new root before it becomes an image.
-chroot "$rootfs" /usr/local/bin/node -e 'process.exit(0)' \
+# Proves the binary's shared libraries are all in the new root before it becomes an image. A clean
+# environment: this shell's (NODE_OPTIONS from a test runner, say) names files the new root lacks.
+chroot "$rootfs" /usr/bin/env -i /usr/local/bin/node -e 'process.exit(0)' \
   || fail "$node_bin does not run inside Debian bookworm (missing shared libraries?)"
 
 say "importing the root filesystem as $image"

@@ -106,15 +106,18 @@ mount_at --bind /dev "$rootfs/dev"
 mount_at --bind /sys "$rootfs/sys"
 mount -o remount,bind,ro "$rootfs/sys"
 mount_at -t tmpfs -o mode=1777 tmpfs "$rootfs/tmp"   # compose: tmpfs /tmp
-uid=$(chroot --userspec="$user" "$rootfs" id -u)
-gid=$(chroot --userspec="$user" "$rootfs" id -g)
+# Every command in the image runs as its user with a clean environment: this shell's variables (a test
+# runner's NODE_OPTIONS, say) name files that only exist outside the image.
+as_user=(chroot --userspec="$user" "$rootfs" /usr/bin/env -i)
+uid=$("${as_user[@]}" id -u)
+gid=$("${as_user[@]}" id -g)
 mount_at -t tmpfs -o "mode=0750,uid=$uid,gid=$gid" tmpfs "$rootfs$cache_dir"   # the cache volume
 
-say "starting '${argv[*]}' as $user ($(chroot --userspec="$user" "$rootfs" id)) on $base_url"
+say "starting '${argv[*]}' as $user ($("${as_user[@]}" id)) on $base_url"
 log="$run_dir/server.log"
 # "${in_image[@]}" CMD...: a command in the image as the image's user, with its env and working dir.
 # A command line, not a function: `cmd &` then execs it, so $! is tini itself and gets the SIGTERM.
-in_image=(chroot --userspec="$user" "$rootfs" /usr/bin/env -i -C "$workdir" "${image_env[@]}" HOST=127.0.0.1 PORT="$port")
+in_image=("${as_user[@]}" -C "$workdir" "${image_env[@]}" HOST=127.0.0.1 PORT="$port")
 # TINI_SUBREAPER: tini is not PID 1 in a chroot; as a subreaper it still forwards signals and reaps.
 "${in_image[@]}" TINI_SUBREAPER=1 "${argv[@]}" >"$log" 2>&1 &
 server_pid=$!
