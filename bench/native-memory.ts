@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InferencePool, Runtime, type InferResult } from '../src/inference/index.js';
+import { INFERENCE_DEFAULTS, OpenVinoDevices, type InferResult, type InputConversion } from '../src/inference/index.js';
 import { loadManifest } from '../src/model/manifest.js';
 import { repoRoot, testModels } from '../test/support/models/models.js';
 
@@ -32,7 +32,7 @@ interface Workload {
   label: string;
   modelPath: string;
   input: Uint8Array | Float32Array;
-  inputConversion?: { elementType: 'u8'; layout: 'NHWC'; mean: number; scale: number };
+  inputConversion?: InputConversion;
 }
 
 async function workload(): Promise<Workload> {
@@ -46,7 +46,7 @@ async function workload(): Promise<Workload> {
     label: `${manifest.name} FP32, u8 input converted by OpenVINO`,
     modelPath: irPath('fp32'),
     input: Uint8Array.from({ length: size }, (_, i) => (i * 31) % 256),
-    inputConversion: { elementType: 'u8', layout: 'NHWC', mean: (-low * 255) / (high - low), scale: 255 / (high - low) },
+    inputConversion: { mean: (-low * 255) / (high - low), scale: 255 / (high - low), modelLayout: 'NHWC' },
   };
 }
 
@@ -59,14 +59,9 @@ function sample() {
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 const work = await workload();
-const runtime = Runtime.open();
-const pool = await InferencePool.create(runtime, {
-  modelPathFor: () => work.modelPath,
-  devices: ['CPU'],
-  maxQueue: 64,
-  timeoutMs: 60_000,
-  inputConversion: work.inputConversion,
-});
+const settings = { ...INFERENCE_DEFAULTS, devices: ['CPU'], timeoutMs: 60_000 };
+const devices = OpenVinoDevices.open({ irPath: () => work.modelPath, inputConversion: work.inputConversion, settings });
+const pool = await devices.open(settings.devices);
 
 /** Keeps 2 x numRequests jobs in flight until `until` inferences are done. */
 let done = 0;
@@ -90,7 +85,7 @@ await runUntil(count);
 const last = sample();
 const seconds = (performance.now() - started) / 1000;
 await pool.close();
-runtime.dispose();
+devices.dispose();
 
 const overall = last.rss / afterFirst.rss;
 const secondHalf = last.rss / afterHalf.rss;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { freePort, type ServerSpec } from './server-process.js';
+import { INFERENCE_DEFAULTS, type CpuPrecision, type PerformanceHint } from '../src/inference/settings.js';
 
 /** Paths the bench needs, all under the repository root. */
 export interface BenchPaths {
@@ -23,7 +24,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** leukoserve as `npm start` runs it (node dist/main.js), on the CPU. */
 export async function leukoserveSpec(
   paths: BenchPaths,
-  options: { modelDir: string; cacheDir: string; logLevel: string; nodeArgs?: readonly string[]; performanceHint?: 'THROUGHPUT' | 'LATENCY' },
+  options: { modelDir: string; cacheDir: string; logLevel: string; nodeArgs?: readonly string[]; performanceHint?: PerformanceHint; cpuPrecision?: CpuPrecision },
 ): Promise<ServerSpec> {
   const port = await freePort();
   return {
@@ -38,7 +39,9 @@ export async function leukoserveSpec(
       DEVICE: 'CPU',
       CACHE_DIR: options.cacheDir,
       LOG_LEVEL: options.logLevel,
-      PERFORMANCE_HINT: options.performanceHint ?? 'THROUGHPUT',
+      // Stated, not inherited from the service's defaults: a bench result names what it measured.
+      PERFORMANCE_HINT: options.performanceHint ?? INFERENCE_DEFAULTS.performanceHint,
+      CPU_PRECISION: options.cpuPrecision ?? INFERENCE_DEFAULTS.cpuPrecision,
     },
     port,
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -46,7 +49,7 @@ export async function leukoserveSpec(
 }
 
 /** The Flask + OpenVINO Python baseline (bench/baselines/flask_server.py). */
-export async function baselineSpec(paths: BenchPaths, modelDir: string, precision?: 'f32' | 'bf16'): Promise<ServerSpec> {
+export async function baselineSpec(paths: BenchPaths, modelDir: string, precision?: CpuPrecision): Promise<ServerSpec> {
   const port = await freePort();
   const script = path.join(paths.root, 'bench', 'baselines', 'flask_server.py');
   return {

@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import { OPTIONS, type Config, type OptionKey } from './options.js';
 
-export class ConfigError extends Error {
-  readonly code = 'INVALID_CONFIG';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './errors.js';
 
 export interface CommandLineShape {
   /** Extra boolean flags the command understands (e.g. --json). */

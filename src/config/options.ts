@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CPU_PRECISIONS, INFERENCE_DEFAULTS, PERFORMANCE_HINTS } from '../inference/settings.js';
 
 const MiB = 1024 * 1024;
 
@@ -31,15 +32,22 @@ export const OPTIONS = {
   port: { env: 'PORT', flag: 'port', default: '8080', schema: integer(0, 65535), help: 'TCP port to listen on (0 = any free port)' },
   host: { env: 'HOST', flag: 'host', default: '127.0.0.1', schema: z.string().min(1), help: 'address to bind; the container sets 0.0.0.0' },
   modelDir: { env: 'MODEL_DIR', flag: 'model-dir', default: 'models/default', schema: z.string().min(1), help: 'directory holding manifest.json and the IR files' },
-  devices: { env: 'DEVICE', flag: 'device', default: 'MYRIAD,CPU', schema: deviceList, help: 'device priority list, first listed by the runtime and compiling wins; use ";" between entries when one is MULTI:a,b' },
+  devices: { env: 'DEVICE', flag: 'device', default: INFERENCE_DEFAULTS.devices.join(','), schema: deviceList, help: 'device priority list, first listed by the runtime and compiling wins; use ";" between entries when one is MULTI:a,b' },
   numRequests: { env: 'NUM_REQUESTS', flag: 'num-requests', default: undefined, schema: integer(1, 256), help: "parallel infer requests (default: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS)" },
-  maxQueue: { env: 'MAX_QUEUE', flag: 'max-queue', default: '64', schema: integer(0, 100_000), help: 'images waiting for a free infer request; more are refused with 503 QUEUE_FULL' },
-  requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', default: '30000', schema: integer(1), help: 'per image: queue wait + inference, then 504 INFERENCE_TIMEOUT' },
+  maxQueue: { env: 'MAX_QUEUE', flag: 'max-queue', default: String(INFERENCE_DEFAULTS.maxQueue), schema: integer(0, 100_000), help: 'images waiting for a free infer request; more are refused with 503 QUEUE_FULL' },
+  requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', default: String(INFERENCE_DEFAULTS.timeoutMs), schema: integer(1), help: 'per image: queue wait + inference, then 504 INFERENCE_TIMEOUT' },
   maxFileBytes: { env: 'MAX_FILE_BYTES', flag: 'max-file-bytes', default: String(20 * MiB), schema: integer(1), help: 'largest accepted upload per image (20 MiB)' },
   maxFiles: { env: 'MAX_FILES', flag: 'max-files', default: '16', schema: integer(1, 1024), help: 'most images in one multipart request' },
   maxPixels: { env: 'MAX_PIXELS', flag: 'max-pixels', default: '40000000', schema: integer(1), help: 'most decoded pixels per image (40 MP; an ALL-IDB1 field is 5 MP)' },
-  performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: 'THROUGHPUT', schema: z.enum(['THROUGHPUT', 'LATENCY']), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
-  cpuPrecision: { env: 'CPU_PRECISION', flag: 'cpu-precision', default: 'f32', schema: z.enum(['f32', 'bf16']), help: 'CPU inference precision: f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX' },
+  performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: INFERENCE_DEFAULTS.performanceHint, schema: z.enum(PERFORMANCE_HINTS), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
+  cpuPrecision: { env: 'CPU_PRECISION', flag: 'cpu-precision', default: INFERENCE_DEFAULTS.cpuPrecision, schema: z.enum(CPU_PRECISIONS), help: 'CPU inference precision: f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX' },
+  failbackIntervalMs: {
+    env: 'FAILBACK_INTERVAL_MS',
+    flag: 'failback-interval-ms',
+    default: String(INFERENCE_DEFAULTS.failbackIntervalMs),
+    schema: integer(0),
+    help: 'how often a device above the serving one is looked for (a stick plugged in again); 0 = never',
+  },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },
 } as const;

@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { Classifier } from '../service/classifier.js';
-import { toErrorBody } from './errors.js';
+import type { Classifier } from '../service/index.js';
+import { toErrorReply } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute, RAW_IMAGE_TYPES } from './routes/classify.js';
@@ -73,11 +73,10 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
 
   const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
   app.setErrorHandler(async (error, request, reply) => {
-    const body = toErrorBody(error, limits);
+    const { body, retryAfterSeconds } = toErrorReply(error, limits);
     if (body.statusCode >= 500) request.log.error({ err: error, code: body.code }, body.message);
     else request.log.info({ code: body.code }, body.message);
-    // One second is about a dozen images on one device: a short back-off, not a promise.
-    if (body.code === 'QUEUE_FULL') reply.header('retry-after', '1');
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
     return reply.status(body.statusCode).send(body);
   });
   app.setNotFoundHandler(async (request, reply) =>

@@ -1,4 +1,25 @@
 import { STATUS_CODES } from 'node:http';
+import { serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
+
+/** Every `code` a client can receive: the README's error table lists exactly these. */
+export const PUBLIC_ERROR_CODES = [
+  'NO_IMAGE',
+  'NOT_FOUND',
+  'IMAGE_TOO_LARGE',
+  'FILE_TOO_LARGE',
+  'BODY_TOO_LARGE',
+  'TOO_MANY_FILES',
+  'UNSUPPORTED_IMAGE_FORMAT',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CORRUPT_IMAGE',
+  'INTERNAL_ERROR',
+  'INFERENCE_FAILED',
+  'QUEUE_FULL',
+  'NOT_READY',
+  'INFERENCE_TIMEOUT',
+] as const;
+
+export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 
 /** The body of every error response: Fastify's own shape, with a stable `code` per cause. */
 export interface ErrorBody {
@@ -8,11 +29,26 @@ export interface ErrorBody {
   message: string;
 }
 
-/** An error raised by the HTTP layer itself; `code` is stable and documented. */
+/** Limits named in the public messages. */
+export interface ErrorLimits {
+  maxFileBytes: number;
+  maxFiles: number;
+}
+
+interface PublicError {
+  statusCode: number;
+  code: PublicErrorCode;
+  /** Sent as Retry-After (seconds) for errors a client should simply retry. */
+  retryAfterSeconds?: number;
+  /** A public message replacing the error's own (Fastify's are terse; internals stay in the log). */
+  message?: (limits: ErrorLimits) => string;
+}
+
+/** An error raised by the HTTP layer itself. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: PublicErrorCode,
     message: string,
   ) {
     super(message);
@@ -43,67 +79,83 @@ export class ImageFailure extends Error {
   }
 }
 
-/** Errors from imaging/inference and from Fastify plugins, by their `code`: status and public code. */
-const BY_CODE: Readonly<Record<string, { statusCode: number; code: string }>> = {
-  // imaging
+const inferenceFailed: PublicError = { statusCode: 500, code: 'INFERENCE_FAILED' };
+const notReady: PublicError = { statusCode: 503, code: 'NOT_READY' };
+const INTERNAL_MESSAGE = 'internal error (details in the server log under this request id)';
+const internal: PublicError = { statusCode: 500, code: 'INTERNAL_ERROR', message: () => INTERNAL_MESSAGE };
+
+/** Every code of the service's catalog -> its public form; a code added below fails to compile until mapped here. */
+const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   UNSUPPORTED_IMAGE_FORMAT: { statusCode: 415, code: 'UNSUPPORTED_IMAGE_FORMAT' },
   CORRUPT_IMAGE: { statusCode: 422, code: 'CORRUPT_IMAGE' },
   IMAGE_TOO_LARGE: { statusCode: 413, code: 'IMAGE_TOO_LARGE' },
-  // inference: overload and time-outs are the client's to retry
-  QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL' },
+  // Overload and time-outs are the client's to retry; one second is about a dozen images on one device.
+  QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL', retryAfterSeconds: 1 },
   INFERENCE_TIMEOUT: { statusCode: 504, code: 'INFERENCE_TIMEOUT' },
-  POOL_CLOSED: { statusCode: 503, code: 'NOT_READY' },
-  OPENVINO_ERROR: { statusCode: 500, code: 'INFERENCE_FAILED' },
-  INPUT_SIZE_MISMATCH: { statusCode: 500, code: 'INFERENCE_FAILED' },
-  OBJECT_DISPOSED: { statusCode: 500, code: 'INFERENCE_FAILED' },
-  NO_DEVICE: { statusCode: 500, code: 'INFERENCE_FAILED' },
-  UNSUPPORTED_ELEMENT_TYPE: { statusCode: 500, code: 'INFERENCE_FAILED' },
-  // @fastify/multipart and Fastify's body parsing
-  FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES' },
-  FST_PARTS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES' },
-  FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'FILE_TOO_LARGE' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'BODY_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  BACKEND_NOT_READY: notReady,
+  CLASSIFIER_CLOSED: notReady,
+  OPENVINO_ERROR: inferenceFailed,
+  INPUT_SIZE_MISMATCH: inferenceFailed,
+  OBJECT_DISPOSED: inferenceFailed,
+  NO_DEVICE: inferenceFailed,
+  COMPILE_FAILED: inferenceFailed,
+  UNSUPPORTED_ELEMENT_TYPE: inferenceFailed,
+  UNSUPPORTED_MODEL: inferenceFailed,
+  REQUEST_BUSY: inferenceFailed,
+  // Start-up problems: a running service never raises them per request.
+  OPENVINO_LIBRARY_NOT_FOUND: internal,
+  INVALID_SETTINGS: internal,
+  MODEL_MANIFEST_INVALID: internal,
+  MODEL_MISMATCH: internal,
 };
 
-/** Public messages replacing Fastify's terse ones. */
-function messageFor(code: string, error: Error, limits: { maxFileBytes: number; maxFiles: number }): string {
-  switch (code) {
-    case 'TOO_MANY_FILES':
-      return `too many files: at most ${limits.maxFiles} images per request (MAX_FILES)`;
-    case 'FILE_TOO_LARGE':
-    case 'BODY_TOO_LARGE':
-      return `upload too large: at most ${limits.maxFileBytes} bytes per image (MAX_FILE_BYTES)`;
-    case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'unsupported Content-Type: send multipart/form-data with `image` parts, or a raw image/jpeg, image/png, image/tiff, image/bmp, image/webp or application/octet-stream body';
-    default:
-      return error.message;
-  }
+const tooLarge = (limits: ErrorLimits) => `upload too large: at most ${limits.maxFileBytes} bytes per image (MAX_FILE_BYTES)`;
+
+/** The codes Fastify and @fastify/multipart give their client errors, as this API names them. */
+const FROM_FASTIFY = {
+  FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: (limits) => `too many files: at most ${limits.maxFiles} images per request (MAX_FILES)` },
+  FST_PARTS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: (limits) => `too many parts: at most ${limits.maxFiles} images per request (MAX_FILES)` },
+  FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'FILE_TOO_LARGE', message: tooLarge },
+  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'BODY_TOO_LARGE', message: tooLarge },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType },
+} as const satisfies Record<string, PublicError>;
+
+function unsupportedMediaType(): string {
+  return 'unsupported Content-Type: send multipart/form-data with `image` parts, or a raw image/jpeg, image/png, image/tiff, image/bmp, image/webp or application/octet-stream body';
+}
+
+function fromFastify(code: unknown): PublicError | undefined {
+  return typeof code === 'string' && Object.hasOwn(FROM_FASTIFY, code) ? FROM_FASTIFY[code as keyof typeof FROM_FASTIFY] : undefined;
+}
+
+/** An error response: its body and, for overload, how long to wait. */
+export interface ErrorReply {
+  body: ErrorBody;
+  retryAfterSeconds?: number | undefined;
 }
 
 /**
  * Any thrown value -> the public error. Unknown failures become 500 INTERNAL_ERROR without their
  * message (it may hold internals); the log keeps the whole error.
  */
-export function toErrorBody(thrown: unknown, limits: { maxFileBytes: number; maxFiles: number }): ErrorBody {
+export function toErrorReply(thrown: unknown, limits: ErrorLimits): ErrorReply {
   const error = thrown instanceof ImageFailure ? thrown.cause : thrown;
   const prefix = thrown instanceof ImageFailure ? `${thrown.filename}: ` : '';
-  const make = (statusCode: number, code: string, message: string): ErrorBody => ({
-    statusCode,
-    code,
-    error: STATUS_CODES[statusCode] ?? 'Error',
-    message: prefix + message,
+  const reply = (statusCode: number, code: string, message: string, retryAfterSeconds?: number): ErrorReply => ({
+    body: { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message: prefix + message },
+    retryAfterSeconds,
   });
-  if (!(error instanceof Error)) return make(500, 'INTERNAL_ERROR', 'internal error');
-  if (error instanceof HttpError) return make(error.statusCode, error.code, error.message);
-  const ownCode = (error as { code?: unknown }).code;
-  const known = typeof ownCode === 'string' ? BY_CODE[ownCode] : undefined;
-  if (known) return make(known.statusCode, known.code, messageFor(known.code, error, limits));
-  // Fastify's other client errors (validation, bad JSON...) keep their own status and code.
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof ownCode === 'string') {
-    return make(statusCode, ownCode, error.message);
+  if (error instanceof HttpError) return reply(error.statusCode, error.code, error.message);
+  const serviceCode = serviceErrorCode(error);
+  const known = serviceCode === null ? fromFastify((error as { code?: unknown } | null)?.code) : FROM_SERVICE[serviceCode];
+  if (known !== undefined) {
+    return reply(known.statusCode, known.code, known.message?.(limits) ?? (error as Error).message, known.retryAfterSeconds);
   }
-  return make(500, 'INTERNAL_ERROR', 'internal error (details in the server log under this request id)');
+  // Fastify's other client errors (validation, bad JSON...) keep their own status and code.
+  const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string') {
+    return reply(statusCode, code, (error as Error).message);
+  }
+  return reply(internal.statusCode, internal.code, INTERNAL_MESSAGE);
 }

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Classifier, Prediction } from '../service/classifier.js';
+import type { Classifier, Prediction } from '../service/index.js';
 
 /** Seconds: image work sits between a few ms (CPU) and a few hundred ms (NCS over USB, big JPEGs). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -1,6 +1,11 @@
-/** Every way an uploaded image can be refused; `code` is stable and safe to show to clients. */
+/** The imaging layer's error catalog: every way an uploaded image can be refused. */
+export const IMAGING_ERROR_CODES = ['UNSUPPORTED_IMAGE_FORMAT', 'CORRUPT_IMAGE', 'IMAGE_TOO_LARGE'] as const;
+
+export type ImagingErrorCode = (typeof IMAGING_ERROR_CODES)[number];
+
+/** `code` is stable and safe to show to clients. */
 export abstract class ImageError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ImagingErrorCode;
 }
 
 /** The bytes are not one of the formats the service reads (sniffed from the content, never the name). */

@@ -1,27 +1,7 @@
+import type { DeviceFallback, Logger } from './backend.js';
 import { NoDeviceError } from './errors.js';
 import type { CompiledModel } from './openvino/compiled-model.js';
-import type { Model } from './openvino/model.js';
 import type { Runtime } from './openvino/runtime.js';
-
-export interface DeviceFallback {
-  device: string;
-  reason: string;
-}
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface DeviceSelection {
-  /** The device names to try, in priority order, e.g. ['MYRIAD', 'CPU']. */
-  devices: readonly string[];
-  /** Reads (and prepares) the model for one device: FP16 IR for MYRIAD, FP32 for the CPU. */
-  readModelFor(device: string): Model;
-  /** Compile properties for one device (keys differ: MYRIAD rejects CPU-only ones). */
-  propertiesFor(device: string): Record<string, string>;
-  logger?: Logger;
-}
 
 export interface CompiledOnDevice {
   compiled: CompiledModel;
@@ -31,9 +11,14 @@ export interface CompiledOnDevice {
 /** Virtual devices (AUTO, MULTI:..., HETERO:...) are never listed by the runtime; compiling tells. */
 const isVirtual = (device: string) => /^(AUTO|MULTI|HETERO|BATCH)\b/.test(device);
 
-/** 'MYRIAD' matches every listed stick ('MYRIAD.1.2-ma2480'); a full name matches only itself. */
-function isListed(device: string, available: readonly string[]): boolean {
-  return available.some((name) => name === device || name.startsWith(`${device}.`));
+/** Whether a priority-list entry can be tried: 'MYRIAD' matches every listed stick ('MYRIAD.1.2-ma2480'). */
+export function isListed(device: string, available: readonly string[]): boolean {
+  return isVirtual(device) || available.some((name) => name === device || name.startsWith(`${device}.`));
+}
+
+/** Whether a device runs the FP16 IR: the NCS/NCS2 computes in FP16 only, also behind MULTI:. */
+export function wantsFp16(device: string): boolean {
+  return /^(MULTI:)?MYRIAD/.test(device);
 }
 
 /** Keys a device must list in SUPPORTED_PROPERTIES; others (CACHE_DIR) are the core's own. */
@@ -65,27 +50,26 @@ export function supportedProperties(
  * The first device of the priority list that the runtime lists AND that compiles the model.
  * Each device skipped is logged with its reason; none left -> NoDeviceError listing them all.
  */
-export function compileOnFirstDevice(runtime: Runtime, selection: DeviceSelection): CompiledOnDevice {
-  const available = runtime.availableDeviceNames();
+export async function compileOnFirstDevice(
+  devices: readonly string[],
+  available: readonly string[],
+  compile: (device: string) => Promise<CompiledModel>,
+  logger?: Logger,
+): Promise<CompiledOnDevice> {
   const fallbacks: DeviceFallback[] = [];
-  for (const device of selection.devices) {
+  for (const device of devices) {
     let reason: string;
-    if (!isVirtual(device) && !isListed(device, available)) {
+    if (!isListed(device, available)) {
       reason = `not listed by OpenVINO (available: ${available.join(', ') || 'none'})`;
     } else {
       try {
-        const model = selection.readModelFor(device);
-        try {
-          return { compiled: model.compile(device, selection.propertiesFor(device)), fallbacks };
-        } finally {
-          model.dispose();
-        }
+        return { compiled: await compile(device), fallbacks };
       } catch (error) {
         reason = (error as Error).message;
       }
     }
     fallbacks.push({ device, reason });
-    selection.logger?.warn({ device, reason }, `inference device ${device} skipped`);
+    logger?.warn({ device, reason }, `inference device ${device} skipped`);
   }
   throw new NoDeviceError(fallbacks);
 }

@@ -1,16 +1,13 @@
-/** Public API of the inference layer: the OpenVINO binding's safe wrappers and the request pool. */
-export {
-  InferenceError,
-  OpenVinoError,
-  LibraryNotFoundError,
-  NoDeviceError,
-  QueueFullError,
-  InferenceTimeoutError,
-  PoolClosedError,
-  DisposedError,
-  InputSizeError,
-  UnsupportedElementTypeError,
-} from './errors.js';
+/** Public API of the inference layer: the backend interface, its OpenVINO implementation, settings, errors. */
+export * from './errors.js';
+export type * from './backend.js';
+export type { DevicePool, DeviceSource } from './device-pool.js';
+export { openBackend } from './open-backend.js';
+export { OpenVinoBackend } from './openvino-backend.js';
+export { OpenVinoDevices, type InputConversion, type OpenVinoDevicesOptions } from './openvino-devices.js';
+export { InferencePool, type PoolSettings } from './pool.js';
+export { wantsFp16 } from './device-selection.js';
+export * from './settings.js';
 export { Runtime, type RuntimeVersion, type DeviceInfo, type RuntimeOptions } from './openvino/runtime.js';
 export { Model } from './openvino/model.js';
 export { CompiledModel } from './openvino/compiled-model.js';
@@ -20,11 +17,3 @@ export type { PortInfo } from './openvino/port.js';
 export type { ElementType } from './openvino/element-types.js';
 export type { PrePostProcessing } from './openvino/pre-post-processing.js';
 export type { LibrarySearchOptions } from './openvino/sys/library-locator.js';
-export type { DeviceFallback, Logger } from './device-selection.js';
-export {
-  InferencePool,
-  type InputConversion,
-  type PoolOptions,
-  type InferResult,
-  type PoolStats,
-} from './pool.js';

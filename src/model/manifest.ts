@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ManifestError } from './errors.js';
 
 /**
  * manifest.json, written by the model toolchain (models/leukotool) beside the IR files.
@@ -61,14 +62,6 @@ export interface LoadedManifest {
   readonly dir: string;
   readonly manifest: Manifest;
   irPath(precision: 'fp32' | 'fp16'): string;
-}
-
-export class ManifestError extends Error {
-  readonly code = 'MODEL_MANIFEST_INVALID';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ManifestError';
-  }
 }
 
 export async function loadManifest(dir: string): Promise<LoadedManifest> {

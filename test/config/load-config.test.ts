@@ -15,6 +15,7 @@ t.test('defaults when nothing is given', async (t) => {
     maxPixels: 40_000_000,
     performanceHint: 'THROUGHPUT',
     cpuPrecision: 'f32',
+    failbackIntervalMs: 10_000,
     logLevel: 'info',
   });
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');

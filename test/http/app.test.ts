@@ -4,8 +4,10 @@ import sharp from 'sharp';
 import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config/index.js';
 import { buildApp, type App } from '../../src/http/app.js';
-import type { ClassifyResponse } from '../../src/http/schemas.js';
-import { fixture, MODEL_DIR, multipart, openCpuClassifier, silentLogger } from './helpers.js';
+import type { ClassifyResponse } from '../../src/service/index.js';
+import { openCpuClassifier, silentLogger } from '../support/cpu-classifier.js';
+import { fixture, MODEL_DIR } from '../support/fixtures.js';
+import { multipart } from '../support/multipart.js';
 
 const config = loadConfig([], {}).config;
 const classifier = await openCpuClassifier();

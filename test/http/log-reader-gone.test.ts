@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
-import { MODEL_DIR, ROOT } from './helpers.js';
+import { MODEL_DIR, ROOT } from '../support/fixtures.js';
 
 // The real service (src/main.ts, as `node dist/main.js` runs it) with its stdout piped to this test.
 async function startService(t: Test) {

@@ -1,11 +1,12 @@
 import t from 'tap';
-import { loadConfig } from '../../src/config/index.js';
-import type { ClassifyResponse } from '../../src/http/schemas.js';
+import { loadConfig, serviceSettings } from '../../src/config/index.js';
 import { startServer } from '../../src/http/server.js';
-import { fixture, MODEL_DIR, silentLogger } from './helpers.js';
+import { Classifier, type ClassifyResponse } from '../../src/service/index.js';
+import { silentLogger } from '../support/cpu-classifier.js';
+import { fixture, MODEL_DIR } from '../support/fixtures.js';
 
 const { config } = loadConfig(['--port', '0', '--device', 'CPU', '--model-dir', MODEL_DIR], {});
-const server = await startServer(config, silentLogger);
+const server = await startServer(await Classifier.open(serviceSettings(config)), config, silentLogger);
 t.teardown(() => server.close());
 t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -52,6 +53,6 @@ t.test('shutdown drains: a request in flight when close() starts still gets its 
   t.equal(res.headers.get('connection'), 'close', 'its keep-alive socket closes instead of holding the server open');
   t.equal(((await res.json()) as ClassifyResponse).predictions.length, 4);
   await closing;
-  t.equal(server.classifier.ready, false, 'pool closed after the drain');
+  t.equal(server.classifier.readiness().ready, false, 'pool closed after the drain');
   await t.rejects(fetch(`${server.url}/health/live`), 'nothing listens any more');
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
-import { InferencePool, Runtime } from '../../src/inference/index.js';
+import { OpenVinoDevices, Runtime, type InputConversion } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
+import { cpuSettings } from '../support/cpu-classifier.js';
 import { defaultModelDir } from '../support/models/models.js';
 
 const dir = defaultModelDir();
@@ -10,16 +11,12 @@ t.test('the default Inception V3 model through the pool', { skip: dir ? false : 
   const runtime = Runtime.open();
   t.teardown(() => runtime.dispose());
   const [low, high] = manifest.preprocessing.range;
-  const base = { devices: ['MYRIAD', 'CPU'], numRequests: 1, maxQueue: 4, timeoutMs: 60_000 };
-  // MYRIAD gets the FP16 IR; here it is not listed, so the CPU compiles the FP32 IR.
-  const modelPathFor = (device: string) => irPath(device === 'MYRIAD' ? 'fp16' : 'fp32');
-  const u8Pool = await InferencePool.create(runtime, {
-    ...base,
-    modelPathFor,
-    // [0,255] -> [low,high]: x * (high - low) / 255 + low  ==  (x - mean) / scale
-    inputConversion: { elementType: 'u8', layout: 'NHWC', mean: (-low * 255) / (high - low), scale: 255 / (high - low) },
-  });
-  const f32Pool = await InferencePool.create(runtime, { ...base, modelPathFor });
+  const settings = cpuSettings({ devices: ['MYRIAD', 'CPU'], numRequests: 1, maxQueue: 4, timeoutMs: 60_000 });
+  // MYRIAD would get the FP16 IR; here it is not listed, so the CPU compiles the FP32 IR.
+  const open = (inputConversion?: InputConversion) => new OpenVinoDevices(runtime, { irPath, inputConversion, settings }).open(settings.devices);
+  // [0,255] -> [low,high]: x * (high - low) / 255 + low  ==  (x - mean) / scale
+  const u8Pool = await open({ mean: (-low * 255) / (high - low), scale: 255 / (high - low), modelLayout: 'NHWC' });
+  const f32Pool = await open();
   t.teardown(() => Promise.all([u8Pool.close(), f32Pool.close()]));
 
   t.equal(u8Pool.device, 'CPU');

@@ -1,15 +1,19 @@
 import { readdirSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import {
-  InferencePool,
+  BackendNotReadyError,
   InferenceTimeoutError,
   NoDeviceError,
+  OpenVinoBackend,
+  OpenVinoDevices,
   OpenVinoError,
-  PoolClosedError,
   QueueFullError,
   Runtime,
-  type PoolOptions,
+  type InferencePool,
+  type InferenceSettings,
+  type InputConversion,
 } from '../../src/inference/index.js';
+import { cpuSettings } from '../support/cpu-classifier.js';
 import { testModels, type TestModelName } from '../support/models/models.js';
 
 const models = testModels();
@@ -17,29 +21,38 @@ const runtime = Runtime.open();
 t.teardown(() => runtime.dispose());
 
 interface LogLine {
-  level: 'info' | 'warn';
+  level: 'info' | 'warn' | 'error';
   obj: object;
   msg?: string;
 }
 
-function options(model: TestModelName, overrides: Partial<PoolOptions> = {}): PoolOptions & { lines: LogLine[] } {
+interface PoolCase extends Partial<InferenceSettings> {
+  inputConversion?: InputConversion;
+  irPath?: () => string;
+}
+
+/** The real runtime as a device source for one test model, logging into `lines`. */
+function options(model: TestModelName, overrides: PoolCase = {}) {
   const lines: LogLine[] = [];
-  return {
-    modelPathFor: () => models.xml(model),
-    devices: ['CPU'],
-    maxQueue: 16,
-    timeoutMs: 30_000,
+  const { inputConversion, irPath, ...settings } = overrides;
+  const full = cpuSettings({ maxQueue: 16, timeoutMs: 30_000, ...settings });
+  const source = new OpenVinoDevices(runtime, {
+    irPath: irPath ?? (() => models.xml(model)),
+    inputConversion,
+    settings: full,
     logger: {
       info: (obj, msg) => lines.push({ level: 'info', obj, msg }),
       warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }),
+      error: (obj, msg) => lines.push({ level: 'error', obj, msg }),
     },
-    lines,
-    ...overrides,
-  };
+  });
+  return { source, devices: full.devices, lines };
 }
 
-async function openPool(t: Test, opts: PoolOptions): Promise<InferencePool> {
-  const pool = await InferencePool.create(runtime, opts);
+type Options = ReturnType<typeof options>;
+
+async function openPool(t: Test, opts: Options): Promise<InferencePool> {
+  const pool = await opts.source.open(opts.devices);
   t.teardown(() => pool.close());
   return pool;
 }
@@ -68,7 +81,7 @@ t.test('default number of requests is OPTIMAL_NUMBER_OF_INFER_REQUESTS', async (
 });
 
 t.test('inputConversion: u8 NHWC in, (u8 - mean) / scale reaches the model', async (t) => {
-  const pool = await openPool(t, options('affine', { inputConversion: { elementType: 'u8', layout: 'NHWC', mean: 100, scale: 4 } }));
+  const pool = await openPool(t, options('affine', { inputConversion: { mean: 100, scale: 4, modelLayout: 'NHWC' } }));
   t.equal(pool.input.elementType, 'u8');
   const pixels = Uint8Array.from([0, 4, 8, 96, 100, 104, 200, 255, 1, 2, 3, 250]);
   const { output } = await pool.run(pixels);
@@ -80,7 +93,7 @@ t.test('inputConversion: u8 NHWC in, (u8 - mean) / scale reaches the model', asy
 t.test('inputConversion to an NCHW model: OpenVINO transposes the NHWC u8 tensor', async (t) => {
   const pool = await openPool(
     t,
-    options('affine_nchw', { inputConversion: { elementType: 'u8', layout: 'NHWC', mean: 0, scale: 1, modelLayout: 'NCHW' } }),
+    options('affine_nchw', { inputConversion: { mean: 0, scale: 1, modelLayout: 'NCHW' } }),
   );
   t.same(pool.input.shape, [1, 2, 2, 3], 'the caller feeds NHWC');
   t.same(pool.output.shape, [1, 3, 2, 2], 'the model computes NCHW');
@@ -157,27 +170,29 @@ t.test('properties the device does not list are dropped, not fatal (mocked 2022.
 });
 
 t.test('no usable device: NoDeviceError lists each device with its reason', async (t) => {
-  const error = (await t.rejects(InferencePool.create(runtime, options('affine', { devices: ['MYRIAD', 'GPU.7'] })), NoDeviceError)) as unknown;
+  const opts = options('affine', { devices: ['MYRIAD', 'GPU.7'] });
+  const error = (await t.rejects(opts.source.open(opts.devices), NoDeviceError)) as unknown;
   t.match(error, { code: 'NO_DEVICE', reasons: [{ device: 'MYRIAD' }, { device: 'GPU.7' }], message: /MYRIAD: not listed.*GPU\.7: not listed/ });
 });
 
 t.test('a corrupt model file is a reason per device, carrying OpenVINO\'s message', async (t) => {
-  const error = (await t.rejects(
-    InferencePool.create(runtime, options('affine', { modelPathFor: () => '/nonexistent/model.xml' })),
-    NoDeviceError,
-  )) as NoDeviceError;
+  const opts = options('affine', { irPath: () => '/nonexistent/model.xml' });
+  const error = (await t.rejects(opts.source.open(opts.devices), NoDeviceError)) as NoDeviceError;
   t.match(error.reasons, [{ device: 'CPU', reason: /ov_core_read_model.*Could not open the file/s }]);
 });
 
-t.test('invalid options are refused', async (t) => {
-  await t.rejects(InferencePool.create(runtime, options('affine', { numRequests: 0, maxQueue: -1, timeoutMs: 0 })), {
-    code: 'INVALID_POOL_OPTIONS',
+t.test('invalid settings are refused, every problem named, and the runtime freed', async (t) => {
+  const own = Runtime.open();
+  const settings = cpuSettings({ numRequests: 0, maxQueue: -1, timeoutMs: 0 });
+  await t.rejects(OpenVinoBackend.open(new OpenVinoDevices(own, { irPath: () => models.xml('affine'), settings }), settings), {
+    code: 'INVALID_SETTINGS',
     message: /numRequests.*maxQueue.*timeoutMs/,
   });
+  t.equal(own.disposed, true);
 });
 
 t.test('inference failures: each fails its job; enough in a row stop the pool', async (t) => {
-  const opts = options('reshape_fail', { numRequests: 1, maxConsecutiveFailures: 3 });
+  const opts = options('reshape_fail', { numRequests: 1 });
   const pool = await openPool(t, opts);
   // A distinct bad shape each time: the CPU plugin caches shape inference for a repeated input.
   const bad = (n: number) => Float32Array.from([n, n]);
@@ -190,22 +205,23 @@ t.test('inference failures: each fails its job; enough in a row stop the pool', 
   const settled = await Promise.allSettled(burst);
   t.same(
     settled.map((s) => (s.status === 'rejected' ? (s.reason as { code: string }).code : 'ok')),
-    ['OPENVINO_ERROR', 'OPENVINO_ERROR', 'OPENVINO_ERROR', 'POOL_CLOSED'],
+    ['OPENVINO_ERROR', 'OPENVINO_ERROR', 'OPENVINO_ERROR', 'BACKEND_NOT_READY'],
     'the queued job fails once the device is taken as lost',
   );
   t.equal(pool.accepting, false);
-  await t.rejects(pool.run(good), { code: 'POOL_CLOSED', message: /failed 3 inferences in a row/ });
+  await t.rejects(pool.run(good), { code: 'BACKEND_NOT_READY', message: /failed 3 inferences in a row/ });
   t.match(pool.stats(), { failed: 5, completed: 1, rejected: 2 });
   t.match(opts.lines.at(-1), { level: 'warn', msg: /failed 3 inferences in a row/ });
   t.match(await pool.deviceLost, /^CPU failed 3 inferences in a row, last: .*reshape/is, 'deviceLost says why');
 });
 
 t.test('close() drains queued and running jobs, then refuses work; it is idempotent', async (t) => {
-  const pool = await InferencePool.create(runtime, options('matmul', { numRequests: 1 }));
+  const opts = options('matmul', { numRequests: 1 });
+  const pool = await opts.source.open(opts.devices);
   const jobs = models.matmulCases.slice(0, 5).map(({ input }) => pool.run(Float32Array.from(input)));
   const closing = pool.close();
   t.equal(pool.accepting, false);
-  await t.rejects(pool.run(new Float32Array(8)), PoolClosedError);
+  await t.rejects(pool.run(new Float32Array(8)), BackendNotReadyError);
   const results = await Promise.all(jobs);
   t.equal(results.length, 5, 'work accepted before close() completes');
   await closing;

@@ -1,14 +1,11 @@
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { inceptionScale } from '../../src/imaging/index.js';
-import { InferencePool, OpenVinoError, Runtime } from '../../src/inference/index.js';
-import { loadManifest } from '../../src/model/manifest.js';
 import { HttpMetrics } from '../../src/http/metrics.js';
-import { Classifier, wantsFp16 } from '../../src/service/classifier.js';
-import { mockedStick } from '../support/mocked-stick.js';
 import { softmax } from '../../src/service/softmax.js';
-import { fixture, MODEL_DIR, openCpuClassifier } from '../http/helpers.js';
+import { openCpuClassifier } from '../support/cpu-classifier.js';
+import { fixture, MODEL_DIR } from '../support/fixtures.js';
+import { openStickClassifier } from '../support/mocked-stick.js';
 
 const cacheDir = t.testdir();
 const classifier = await openCpuClassifier({ cacheDir });
@@ -37,16 +34,16 @@ t.test('classify: a labelled prediction from the real model on CPU, the same for
   t.equal(again.filename, null);
   t.same(again.scores, first.scores, 'deterministic');
   t.same(classifier.summary, { name: 'leukoserve-inception-v3', version: classifier.model.manifest.version, trained: false });
-  t.match(classifier.warnings[0], /UNTRAINED/);
+  t.match(classifier.warnings()[0], /UNTRAINED/);
   t.equal(classifier.device, 'CPU');
-  t.equal(classifier.ready, true);
+  t.same(classifier.readiness(), { ready: true });
 });
 
 t.test("a manifest whose output kind is 'logits' gets a softmax", async (t) => {
   const dir = await variant(t, (m) => {
     (m.output as { kind: string }).kind = 'logits';
   });
-  const logits = await Classifier.open({ modelDir: dir, devices: ['CPU'], maxQueue: 4, timeoutMs: 120_000, cacheDir, limits: { maxPixels: 40e6 } });
+  const logits = await openCpuClassifier({ cacheDir }, dir);
   t.teardown(() => logits.close());
   const { bytes } = fixture('hem1');
   const raw = await classifier.classify(bytes);
@@ -61,92 +58,73 @@ t.test('open refuses a manifest that does not match the model, and frees what it
   const dir = await variant(t, (m) => {
     m.labels = ['normal', 'ALL', 'other'];
   });
-  await t.rejects(
-    Classifier.open({ modelDir: dir, devices: ['CPU'], maxQueue: 4, timeoutMs: 1000, cacheDir, limits: { maxPixels: 40e6 } }),
-    { message: 'model output predictions has 2 values, manifest lists 3 labels' },
-  );
-  await t.rejects(
-    Classifier.open({ modelDir: path.join(dir, 'missing'), devices: ['CPU'], maxQueue: 4, timeoutMs: 1000, limits: { maxPixels: 40e6 } }),
-    { code: 'MODEL_MANIFEST_INVALID', message: /cannot read .*missing\/manifest\.json/ },
-  );
-});
-
-t.test('the stick gets the FP16 IR, also behind MULTI; every other device FP32', async (t) => {
-  t.equal(wantsFp16('MYRIAD'), true);
-  t.equal(wantsFp16('MYRIAD.1.2-ma2480'), true);
-  t.equal(wantsFp16('MULTI:MYRIAD.1,MYRIAD.2'), true);
-  t.equal(wantsFp16('CPU'), false);
-  t.equal(wantsFp16('GPU'), false);
+  await t.rejects(openCpuClassifier({ cacheDir }, dir), { code: 'MODEL_MISMATCH', message: 'model output predictions has 2 values, manifest lists 3 labels' });
+  await t.rejects(openCpuClassifier({}, path.join(dir, 'missing')), {
+    code: 'MODEL_MANIFEST_INVALID',
+    message: /cannot read .*missing\/manifest\.json/,
+  });
 });
 
 t.test('close drains and is idempotent; afterwards the classifier is not ready', async (t) => {
   const own = await openCpuClassifier({ cacheDir });
   const pending = own.classify(fixture('field').bytes);
   const closing = own.close();
-  t.equal(own.ready, false);
+  t.same(own.readiness(), { ready: false, reason: 'the service is shutting down' });
   t.ok((await pending).label, 'the image started before close() is still classified');
   await closing;
   await own.close();
-  await t.rejects(own.classify(fixture('field').bytes), { code: 'POOL_CLOSED', message: /closing/ });
+  await t.rejects(own.classify(fixture('field').bytes), { code: 'CLASSIFIER_CLOSED', message: /closing/ });
 });
 
-t.test('a mocked stick that vanishes mid-inference: the model fails over to the real CPU, /health says why meanwhile', async (t) => {
-  const runtime = Runtime.open();
-  const model = await loadManifest(MODEL_DIR);
-  const { mean, scale } = inceptionScale(model.manifest.preprocessing.range);
-  let lose!: (reason: string) => void;
-  let accepting = true;
-  let drained!: () => void;
-  // Only the stick is mocked (none can be plugged in here); the CPU pool it falls back to is real.
-  const stick = mockedStick({
-    accepting: () => accepting,
-    deviceLost: new Promise<string>((resolve) => (lose = resolve)),
-    async run() {
-      accepting = false;
-      lose('MYRIAD failed 3 inferences in a row, last: X_LINK_ERROR');
-      throw new OpenVinoError(-1, 'ov_infer_request_wait', 'Failed to read output from FIFO: X_LINK_ERROR');
-    },
-    // The lost stick's in-flight requests drain before the CPU takes over: the test decides when.
-    close: () => new Promise<void>((resolve) => (drained = resolve)),
-  });
-  const reopened: string[][] = [];
-  const failing = new Classifier({
-    model,
-    runtime,
-    pool: stick,
-    maxPixels: 40e6,
-    failover: {
-      devices: ['MYRIAD', 'CPU'],
-      reopen: (devices) => {
-        reopened.push(devices);
-        return InferencePool.create(runtime, {
-          modelPathFor: () => model.irPath('fp32'),
-          devices,
-          numRequests: 1,
-          maxQueue: 4,
-          timeoutMs: 120_000,
-          cacheDir,
-          inputConversion: { elementType: 'u8', layout: 'NHWC', mean, scale },
-        });
-      },
-    },
-  });
+t.test('a mocked stick that vanishes mid-inference: the model fails over to the real CPU; the metric follows', async (t) => {
+  const { classifier: failing, stick } = await openStickClassifier({ cacheDir });
   t.teardown(() => failing.close());
   const metrics = new HttpMetrics(failing);
+  t.equal(failing.device, 'MYRIAD');
   const { bytes } = fixture('all1');
-  await t.rejects(failing.classify(bytes), { code: 'OPENVINO_ERROR', message: /X_LINK_ERROR/ });
-  t.equal(failing.ready, false);
-  t.match(failing.notReadyReason, /MYRIAD was lost \(.*X_LINK_ERROR\); recompiling on the next device/);
-  drained();
+  stick.failing = true;
+  stick.plugged = false;
+  for (let i = 0; i < 3; i++) await t.rejects(failing.classify(bytes), { code: 'OPENVINO_ERROR', message: /X_LINK_ERROR/ });
+  t.equal(failing.readiness().ready, false);
+  t.match(failing.readiness(), { reason: /MYRIAD was lost \(.*X_LINK_ERROR\); recompiling on the next device/ });
+  await t.rejects(failing.classify(bytes), { code: 'BACKEND_NOT_READY' }, 'refused at once while recompiling');
   // Poll: recompiling Inception on the CPU takes a moment (no timing is asserted).
-  while (!failing.ready) await new Promise((resolve) => setTimeout(resolve, 20));
-  t.same(reopened, [['CPU']], 'recompiled on the devices after the lost one');
+  while (!failing.readiness().ready) await new Promise((resolve) => setTimeout(resolve, 20));
   t.equal(failing.device, 'CPU');
-  t.match(failing.runtimeReport().failovers, [{ device: 'MYRIAD', reason: /X_LINK_ERROR/, to: 'CPU' }]);
+  t.match(failing.inferenceReport().switches, [{ kind: 'failover', device: 'MYRIAD', reason: /X_LINK_ERROR/, to: 'CPU' }]);
   const deviceInfo = await metrics.registry.getSingleMetricAsString('leukoserve_device_info');
   t.match(deviceInfo, /leukoserve_device_info\{device="CPU"\} 1/, 'the device metric follows the failover');
   t.notMatch(deviceInfo, /MYRIAD/);
   const after = await failing.classify(bytes);
   const reference = await classifier.classify(bytes);
   t.same(after.scores, reference.scores, 'the CPU answers as the CPU classifier does');
+});
+
+t.test('failback: the mocked stick plugged in again takes the model back in the background, no request fails', async (t) => {
+  const { classifier: served, stick } = await openStickClassifier({ cacheDir, failbackIntervalMs: 50 });
+  t.teardown(() => served.close());
+  stick.failing = true;
+  stick.plugged = false;
+  const { bytes } = fixture('hem1');
+  for (let i = 0; i < 3; i++) await t.rejects(served.classify(bytes));
+  const device = () => served.device;
+  while (device() !== 'CPU' || !served.readiness().ready) await new Promise((resolve) => setTimeout(resolve, 20));
+  const opened = stick.opened;
+  stick.failing = false;
+  stick.plugged = true;
+  // Two clients keep sending while the stick compiles and the CPU pool drains: no request may fail.
+  const outcomes: PromiseSettledResult<unknown>[] = [];
+  const client = async () => {
+    while (device() !== 'MYRIAD') outcomes.push(...(await Promise.allSettled([served.classify(bytes)])));
+    outcomes.push(...(await Promise.allSettled([served.classify(bytes)])));
+  };
+  await Promise.all([client(), client()]);
+  t.ok(outcomes.length >= 4, `${outcomes.length} requests sent during the failback`);
+  t.same(outcomes.filter((r) => r.status === 'rejected'), [], 'none failed');
+  t.equal(stick.opened, opened + 1, 'compiled on the stick once more');
+  t.match(served.inferenceReport().switches, [
+    { kind: 'failover', device: 'MYRIAD', to: 'CPU' },
+    { kind: 'failback', device: 'CPU', reason: 'MYRIAD is available again', to: 'MYRIAD' },
+  ]);
+  t.same(served.readiness(), { ready: true });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Classifier, Prediction } from '../../service/classifier.js';
+import { classifyResponse, type Classifier, type Prediction } from '../../service/index.js';
 import { ImageFailure, NoImageError } from '../errors.js';
 import type { HttpMetrics } from '../metrics.js';
 import { ClassifyQuerySchema, ClassifyResponseSchema, errorResponses } from '../schemas.js';
@@ -73,7 +73,7 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
         pending = [classifyOne(body, name, name === null ? 'image' : `image "${name}"`)];
       }
       const predictions = await Promise.all(pending);
-      return { model: classifier.summary, device: classifier.device, predictions, warnings: [...classifier.warnings] };
+      return classifyResponse(classifier, predictions);
     },
   );
 };

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { scanUsbSticks } from '../../inference/usb-sticks.js';
-import type { Classifier } from '../../service/classifier.js';
-import { buildDeviceReport } from '../../service/device-report.js';
-import { DevicesResponseSchema } from '../schemas.js';
+import { deviceStatus, type Classifier } from '../../service/index.js';
+import { DeviceReportSchema } from '../schemas.js';
 
 export interface DevicesRouteOptions {
   classifier: Classifier;
@@ -17,9 +15,9 @@ export const devicesRoute: FastifyPluginAsyncTypebox<DevicesRouteOptions> = asyn
       schema: {
         summary: 'Inference devices: runtime, compiled device, Movidius sticks on USB',
         description: 'Answers 200 whenever the server runs; `hints` say how to fix a stick on the bus that the runtime cannot see.',
-        response: { 200: DevicesResponseSchema },
+        response: { 200: DeviceReportSchema },
       },
     },
-    async () => buildDeviceReport(classifier.runtimeReport(), await scanUsbSticks(sysfsRoot)),
+    () => deviceStatus(classifier, sysfsRoot),
   );
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Classifier } from '../../service/classifier.js';
+import type { Classifier } from '../../service/index.js';
 import { NotReadyError } from '../errors.js';
 import { errorResponses, ReadySchema, StatusSchema } from '../schemas.js';
 
@@ -18,8 +18,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ classifier: Classifier }>
       },
     },
     async () => {
-      const reason = classifier.notReadyReason;
-      if (reason !== null) throw new NotReadyError(`not ready: ${reason}`);
+      const readiness = classifier.readiness();
+      if (!readiness.ready) throw new NotReadyError(`not ready: ${readiness.reason}`);
       return { status: 'ready' as const, device: classifier.device };
     },
   );

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Classifier } from '../../service/classifier.js';
+import type { Classifier } from '../../service/index.js';
 import { ManifestResponseSchema } from '../schemas.js';
 
 export const modelRoute: FastifyPluginAsyncTypebox<{ classifier: Classifier }> = async (app, { classifier }) => {

@@ -1,5 +1,5 @@
 import koffi from 'koffi';
-import { InferenceError } from '../errors.js';
+import { RequestBusyError, UnsupportedModelError } from '../errors.js';
 import type { OpenVinoLibrary } from './library.js';
 import { ov_callback_func, ov_callback_t, type Out, type Pointer } from './sys/types.js';
 import { NativeObject } from './native-object.js';
@@ -37,11 +37,8 @@ interface CallbackResources {
  *
  * Why ov_infer_request_start_async + ov_infer_request_set_callback rather than koffi's `.async`
  * on ov_infer_request_infer: `.async` parks a libuv worker for the whole inference, and those 4
- * threads (UV_THREADPOOL_SIZE) are shared with sharp's decoding, fs and crypto. Measured on the
- * 2-core CI machine (Inception V3 FP32 on CPU, 4 requests, 120 inferences, a 0.4 ms pbkdf2 job
- * probing the thread pool every 20 ms): throughput was equal within noise (callback 21.5-23.0,
- * .async 10.9-22.3 inferences/s), but the probe waited 35-65 ms (p50) behind `.async` against
- * 0.4 ms with callbacks. The callback path uses OpenVINO's own threads and no libuv worker.
+ * threads (UV_THREADPOOL_SIZE) are shared with sharp's decoding, fs and crypto; the callback path
+ * uses OpenVINO's own threads and no libuv worker (measured: the foundation issue's closing note).
  */
 export class InferRequest extends NativeObject {
   readonly input: Tensor;
@@ -91,7 +88,7 @@ export class InferRequest extends NativeObject {
 
   /** Runs the request on OpenVINO's threads; rejects with OpenVinoError if the inference fails. */
   infer(): Promise<void> {
-    if (this.#pending) return Promise.reject(new InferenceError('REQUEST_BUSY', 'infer request already running'));
+    if (this.#pending) return Promise.reject(new RequestBusyError());
     const handle = this.handle;
     return new Promise<void>((resolve, reject) => {
       this.library.check(this.library.api.ov_infer_request_start_async(handle), 'ov_infer_request_start_async');
@@ -115,7 +112,7 @@ export class InferRequest extends NativeObject {
       const data: Out<Pointer | null> = [null];
       this.library.check(api.ov_tensor_get_element_type(output, type), 'ov_tensor_get_element_type');
       const elementType = this.library.elementTypes.type(type[0]);
-      if (elementType !== 'f32') throw new InferenceError('UNSUPPORTED_MODEL', `output 0 is ${elementType}, expected f32`);
+      if (elementType !== 'f32') throw new UnsupportedModelError(`output 0 is ${elementType}, expected f32`);
       this.library.check(api.ov_tensor_get_size(output, size), 'ov_tensor_get_size');
       const count = Number(size[0]);
       if (count === 0) return new Float32Array(0);
@@ -166,10 +163,10 @@ export class InferRequest extends NativeObject {
 function singleStaticInput(inputs: readonly PortInfo[]): PortInfo {
   const [port] = inputs;
   if (!port || inputs.length !== 1) {
-    throw new InferenceError('UNSUPPORTED_MODEL', `models with exactly one input are supported (this one has ${inputs.length})`);
+    throw new UnsupportedModelError(`models with exactly one input are supported (this one has ${inputs.length})`);
   }
   if (port.shape.some((d) => d < 0)) {
-    throw new InferenceError('UNSUPPORTED_MODEL', `input ${port.name} has a dynamic shape [${port.shape.join(',')}]`);
+    throw new UnsupportedModelError(`input ${port.name} has a dynamic shape [${port.shape.join(',')}]`);
   }
   return port;
 }

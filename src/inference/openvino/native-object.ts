@@ -35,6 +35,17 @@ export abstract class NativeObject {
     return this.#handle;
   }
 
+  /**
+   * Gives the native object to another owner without freeing it: a model compiled on a worker
+   * thread is handed to the main thread this way (same process, so the address stays valid).
+   */
+  transfer(): Pointer {
+    const handle = this.handle;
+    this.#handle = null;
+    finalizer.unregister(this);
+    return handle;
+  }
+
   dispose(): void {
     if (this.#handle === null) return;
     this.#handle = null;

@@ -64,7 +64,6 @@ export interface OpenVinoApi {
 
   ov_infer_request_set_input_tensor_by_index(request: Handle, index: number, tensor: Handle): Status;
   ov_infer_request_get_output_tensor_by_index(request: Handle, index: number, tensor: OutHandle): Status;
-  ov_infer_request_infer(request: Handle): Status;
   ov_infer_request_start_async(request: Handle): Status;
   ov_infer_request_wait(request: Handle): Status;
   ov_infer_request_set_callback(request: Handle, callback: Pointer): Status;
@@ -153,7 +152,6 @@ const PROTOTYPES: { [K in keyof OpenVinoApi]: string } = {
     'int ov_infer_request_set_input_tensor_by_index(void *request, size_t index, void *tensor)',
   ov_infer_request_get_output_tensor_by_index:
     'int ov_infer_request_get_output_tensor_by_index(void *request, size_t index, _Out_ void **tensor)',
-  ov_infer_request_infer: 'int ov_infer_request_infer(void *request)',
   ov_infer_request_start_async: 'int ov_infer_request_start_async(void *request)',
   ov_infer_request_wait: 'int ov_infer_request_wait(void *request)',
   ov_infer_request_set_callback: 'int ov_infer_request_set_callback(void *request, ov_callback_t *callback)',

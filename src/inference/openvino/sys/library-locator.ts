@@ -6,6 +6,8 @@ import { LibraryNotFoundError } from '../../errors.js';
 
 /** Where to look for libopenvino_c. Every field is injectable so tests can use fake trees. */
 export interface LibrarySearchOptions {
+  /** An exact file, tried alone: a worker thread loads the library its Runtime already found. */
+  file?: string;
   /** Explicit directory, tried first (Runtime.open({ libDir })). */
   libDir?: string;
   /** Environment to read OPENVINO_LIB_DIR and INTEL_OPENVINO_DIR from. */
@@ -96,6 +98,7 @@ export function libraryCandidates(options: LibrarySearchOptions = {}): Candidate
  * it and libopenvino.so carry RPATH $ORIGIN, so their siblings (libopenvino, libtbb) resolve.
  */
 export function loadOpenVinoLibrary(options: LibrarySearchOptions = {}): LoadedLibrary {
+  if (options.file !== undefined) return { lib: koffi.load(options.file), path: options.file };
   const searched: string[] = [];
   for (const { place, files } of libraryCandidates(options)) {
     if (files.length === 0) searched.push(`${place} (no ${SYSTEM_NAME}*)`);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { scanUsbSticks } from '../../src/inference/usb-sticks.js';
+import { scanUsbSticks } from '../../src/devices/index.js';
 
 /** A fake sysfs: /sys/bus/usb/devices/<name>/{idVendor,idProduct,busnum,devnum}. */
 async function fakeSysfs(root: string, devices: Record<string, Record<string, string>>): Promise<void> {

@@ -1,14 +1,18 @@
 import t from 'tap';
-import type { UsbScan } from '../../src/inference/usb-sticks.js';
-import type { RuntimeReport } from '../../src/service/classifier.js';
-import { buildDeviceReport } from '../../src/service/device-report.js';
+import { buildDeviceReport, type UsbScan } from '../../src/devices/index.js';
+import type { BackendReport } from '../../src/inference/index.js';
 
-const cpuOnly = (buildNumber: string): RuntimeReport => ({
-  version: { buildNumber, description: 'OpenVINO Runtime' },
-  libraryPath: '/opt/libopenvino_c.so',
+const cpuOnly = (version: string): BackendReport => ({
+  runtime: { version, description: 'OpenVINO Runtime', library: '/opt/libopenvino_c.so' },
   available: [{ name: 'CPU', fullName: 'Some CPU' }],
-  compiled: { device: 'CPU', since: '2026-01-01T00:00:00.000Z', numRequests: 2, fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }] },
-  failovers: [],
+  compiled: {
+    device: 'CPU',
+    since: '2026-01-01T00:00:00.000Z',
+    numRequests: 2,
+    fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }],
+    precision: { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE' },
+  },
+  switches: [],
 });
 
 const oneStick: UsbScan = {
@@ -49,4 +53,16 @@ t.test('no stick on the bus: no hints', async (t) => {
 t.test('an unreadable sysfs is said so when the runtime lists no MYRIAD', async (t) => {
   const report = buildDeviceReport(cpuOnly('2026.4.1'), { directory: '/sys/bus/usb/devices', readable: false, sticks: [] });
   t.same(report.hints, ['/sys/bus/usb/devices is not readable, so USB sticks cannot be listed (a container without /sys?).']);
+});
+
+t.test('switches are split into failovers and failbacks, in order, with the precision read back', async (t) => {
+  const backend = cpuOnly('2026.4.1');
+  backend.switches = [
+    { kind: 'failover', device: 'MYRIAD', reason: 'X_LINK_ERROR', at: '2026-01-01T00:00:01.000Z', to: 'CPU' },
+    { kind: 'failback', device: 'CPU', reason: 'MYRIAD is available again', at: '2026-01-01T00:00:02.000Z', to: 'MYRIAD' },
+  ];
+  const report = buildDeviceReport(backend, oneStick);
+  t.same(report.failovers, [{ device: 'MYRIAD', reason: 'X_LINK_ERROR', at: '2026-01-01T00:00:01.000Z', to: 'CPU' }]);
+  t.same(report.failbacks, [{ device: 'CPU', reason: 'MYRIAD is available again', at: '2026-01-01T00:00:02.000Z', to: 'MYRIAD' }]);
+  t.same(report.compiled.precision, { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE' });
 });

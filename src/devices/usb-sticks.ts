@@ -1,15 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MOVIDIUS_PRODUCTS, MOVIDIUS_VENDOR_ID } from './movidius.js';
 
-/** Intel Movidius USB vendor id. */
-export const MOVIDIUS_VENDOR_ID = '03e7';
-
-/** Product ids: the NCS2 shows up as 2485 until the runtime boots its firmware, then re-enumerates as f63b. */
-const PRODUCTS: Record<string, { model: UsbStick['model']; state: UsbStick['state'] }> = {
-  '2485': { model: 'NCS2', state: 'awaiting-firmware' },
-  f63b: { model: 'NCS2', state: 'booted' },
-  '2150': { model: 'NCS', state: 'awaiting-firmware' },
-};
+const PRODUCTS: Readonly<Record<string, { model: UsbStick['model']; state: UsbStick['state'] }>> = MOVIDIUS_PRODUCTS;
 
 export interface UsbStick {
   /** sysfs device name, e.g. "1-1.2" (bus 1, port path 1.2). */

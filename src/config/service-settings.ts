@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { ClassifierSettings } from '../service/index.js';
+import type { Config } from './options.js';
+
+/** The one mapping from the validated configuration to what the service is opened with. */
+export function serviceSettings(config: Config, logger?: Logger): ClassifierSettings {
+  return {
+    modelDir: config.modelDir,
+    maxPixels: config.maxPixels,
+    inference: {
+      devices: config.devices,
+      numRequests: config.numRequests,
+      maxQueue: config.maxQueue,
+      timeoutMs: config.requestTimeoutMs,
+      cacheDir: config.cacheDir,
+      performanceHint: config.performanceHint,
+      cpuPrecision: config.cpuPrecision,
+      failbackIntervalMs: config.failbackIntervalMs,
+    },
+    logger,
+  };
+}

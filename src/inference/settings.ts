@@ -1,0 +1,51 @@
+/** The inference layer's settings: the one place their types and defaults are stated. */
+
+export const PERFORMANCE_HINTS = ['THROUGHPUT', 'LATENCY'] as const;
+export type PerformanceHint = (typeof PERFORMANCE_HINTS)[number];
+
+/** f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX, at ~1e-2 relative error. */
+export const CPU_PRECISIONS = ['f32', 'bf16'] as const;
+export type CpuPrecision = (typeof CPU_PRECISIONS)[number];
+
+export interface InferenceSettings {
+  /** Priority list, e.g. ['MYRIAD', 'CPU']: the first the runtime lists AND that compiles the model wins. */
+  devices: readonly string[];
+  /** Parallel infer requests; undefined = the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS. */
+  numRequests?: number | undefined;
+  /** Inputs waiting for a free infer request; more are refused (QueueFullError). */
+  maxQueue: number;
+  /** Per input: queue wait + inference. */
+  timeoutMs: number;
+  /** OpenVINO's CACHE_DIR: compiled blobs are reused on the next start. */
+  cacheDir?: string | undefined;
+  performanceHint: PerformanceHint;
+  /** INFERENCE_PRECISION_HINT on the CPU (OpenVINO would otherwise pick bf16 where the CPU has it). */
+  cpuPrecision: CpuPrecision;
+  /** How often a device above the serving one is looked for (a stick plugged in again); 0 = never. */
+  failbackIntervalMs: number;
+}
+
+export const INFERENCE_DEFAULTS = {
+  devices: ['MYRIAD', 'CPU'],
+  maxQueue: 64,
+  timeoutMs: 30_000,
+  performanceHint: 'THROUGHPUT',
+  cpuPrecision: 'f32',
+  failbackIntervalMs: 10_000,
+} as const satisfies Omit<InferenceSettings, 'numRequests' | 'cacheDir'>;
+
+/** Failed inferences in a row (none succeeding between) after which a device is taken as lost. */
+export const MAX_CONSECUTIVE_FAILURES = 3;
+
+/** Every problem with `settings` at once; a backend refuses to open with any. */
+export function settingsProblems(settings: InferenceSettings): string[] {
+  const problems: string[] = [];
+  if (settings.devices.length === 0) problems.push('devices is empty');
+  if (settings.numRequests !== undefined && !(Number.isInteger(settings.numRequests) && settings.numRequests >= 1)) {
+    problems.push(`numRequests must be an integer >= 1 (got ${settings.numRequests})`);
+  }
+  if (!(Number.isInteger(settings.maxQueue) && settings.maxQueue >= 0)) problems.push(`maxQueue must be an integer >= 0 (got ${settings.maxQueue})`);
+  if (!(settings.timeoutMs > 0)) problems.push(`timeoutMs must be > 0 (got ${settings.timeoutMs})`);
+  if (!(settings.failbackIntervalMs >= 0)) problems.push(`failbackIntervalMs must be >= 0 (got ${settings.failbackIntervalMs})`);
+  return problems;
+}

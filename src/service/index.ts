@@ -1,0 +1,16 @@
+/** What the HTTP layer and the commands use: the Classifier, its documents and its error catalog. */
+export { backendOptions, Classifier, type ClassifierSettings } from './classifier.js';
+export {
+  classifyResponse,
+  ClassifyResponseSchema,
+  ModelSummarySchema,
+  PredictionSchema,
+  type ClassifyResponse,
+  type ModelSummary,
+  type Prediction,
+} from './classify-response.js';
+export { deviceStatus } from './device-status.js';
+export { DeviceReportSchema, type DeviceReport } from '../devices/index.js';
+export { SERVICE_ERROR_CODES, serviceErrorCode, type ServiceErrorCode } from './error-catalog.js';
+export type { BackendStats, BackendReport, Readiness } from '../inference/index.js';
+export { INFERENCE_DEFAULTS, PERFORMANCE_HINTS, CPU_PRECISIONS } from '../inference/index.js';
