@@ -3,7 +3,7 @@ import path from 'node:path';
 import t from 'tap';
 import { root } from './dockerfile.js';
 
-// Builds the image and runs it (scripts/container-check.sh): ~4 min with a warm network, 25 min on vfs
+// Builds the image and runs it (scripts/container-check.sh): ~8 min from an empty image store, 25 min on vfs
 // storage, and it needs root, podman, buildah and debootstrap. CI runs it when asked to.
 const enabled = process.env.LEUKOSERVE_CONTAINER_CHECK === '1';
 
