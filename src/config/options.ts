@@ -39,6 +39,21 @@ export const OPTIONS = {
   maxFileBytes: { env: 'MAX_FILE_BYTES', flag: 'max-file-bytes', default: String(20 * MiB), schema: integer(1), help: 'largest accepted upload per image (20 MiB)' },
   maxFiles: { env: 'MAX_FILES', flag: 'max-files', default: '16', schema: integer(1, 1024), help: 'most images in one multipart request' },
   maxPixels: { env: 'MAX_PIXELS', flag: 'max-pixels', default: '40000000', schema: integer(1), help: 'most decoded pixels per image (40 MP; an ALL-IDB1 field is 5 MP)' },
+  decodeTimeoutMs: { env: 'DECODE_TIMEOUT_MS', flag: 'decode-timeout-ms', default: '10000', schema: integer(1), help: 'longest one image may take to decode, then 422 IMAGE_DECODE_TIMEOUT' },
+  maxConcurrentDecodes: {
+    env: 'MAX_CONCURRENT_DECODES',
+    flag: 'max-concurrent-decodes',
+    default: undefined,
+    schema: integer(1, 64),
+    help: 'images decoded at once (default: the infer requests plus one, at most 3); more wait in a queue of MAX_QUEUE',
+  },
+  acceptDamagedImages: {
+    env: 'ACCEPT_DAMAGED_IMAGES',
+    flag: 'accept-damaged-images',
+    default: 'false',
+    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+    help: 'classify images that decode with damage (a corrupt JPEG scan) with a warning, instead of 422 CORRUPT_IMAGE',
+  },
   performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: INFERENCE_DEFAULTS.performanceHint, schema: z.enum(PERFORMANCE_HINTS), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
   cpuPrecision: { env: 'CPU_PRECISION', flag: 'cpu-precision', default: INFERENCE_DEFAULTS.cpuPrecision, schema: z.enum(CPU_PRECISIONS), help: 'CPU inference precision: f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX' },
   failbackIntervalMs: {

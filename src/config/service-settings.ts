@@ -6,7 +6,12 @@ import type { Config } from './options.js';
 export function serviceSettings(config: Config, logger?: Logger): ClassifierSettings {
   return {
     modelDir: config.modelDir,
-    maxPixels: config.maxPixels,
+    imaging: {
+      maxPixels: config.maxPixels,
+      decodeTimeoutMs: config.decodeTimeoutMs,
+      maxConcurrentDecodes: config.maxConcurrentDecodes,
+      acceptDamaged: config.acceptDamagedImages,
+    },
     inference: {
       devices: config.devices,
       numRequests: config.numRequests,

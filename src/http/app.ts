@@ -6,11 +6,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import type { Classifier } from '../service/index.js';
+import { RAW_UPLOAD_MEDIA_TYPES, type Classifier } from '../service/index.js';
 import { toErrorReply } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
-import { classifyRoute, RAW_IMAGE_TYPES } from './routes/classify.js';
+import { classifyRoute } from './routes/classify.js';
 import { devicesRoute } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -37,7 +37,7 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
 
   // Only images and multipart are accepted: anything else is a 415 from Fastify before any route code runs.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(RAW_IMAGE_TYPES, { parseAs: 'buffer', bodyLimit: config.maxFileBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxFileBytes }, (_request, body, done) => done(null, body));
   await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: 32 } });
 
   await app.register(swagger, {

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
+import { RAW_UPLOAD_MEDIA_TYPES, serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
 
 /** Every `code` a client can receive: the README's error table lists exactly these. */
 export const PUBLIC_ERROR_CODES = [
@@ -12,6 +12,7 @@ export const PUBLIC_ERROR_CODES = [
   'UNSUPPORTED_IMAGE_FORMAT',
   'UNSUPPORTED_MEDIA_TYPE',
   'CORRUPT_IMAGE',
+  'IMAGE_DECODE_TIMEOUT',
   'INTERNAL_ERROR',
   'INFERENCE_FAILED',
   'QUEUE_FULL',
@@ -89,6 +90,9 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   UNSUPPORTED_IMAGE_FORMAT: { statusCode: 415, code: 'UNSUPPORTED_IMAGE_FORMAT' },
   CORRUPT_IMAGE: { statusCode: 422, code: 'CORRUPT_IMAGE' },
   IMAGE_TOO_LARGE: { statusCode: 413, code: 'IMAGE_TOO_LARGE' },
+  // The deadline counts only the decode itself, once it has a slot: overrunning it is the image's cost.
+  IMAGE_DECODE_TIMEOUT: { statusCode: 422, code: 'IMAGE_DECODE_TIMEOUT' },
+  IMAGE_DECODE_QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL', retryAfterSeconds: 1 },
   // Overload and time-outs are the client's to retry; one second is about a dozen images on one device.
   QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL', retryAfterSeconds: 1 },
   INFERENCE_TIMEOUT: { statusCode: 504, code: 'INFERENCE_TIMEOUT' },
@@ -107,6 +111,7 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   INVALID_SETTINGS: internal,
   MODEL_MANIFEST_INVALID: internal,
   MODEL_MISMATCH: internal,
+  IMAGE_PIPELINE_FAILED: internal,
 };
 
 const tooLarge = (limits: ErrorLimits) => `upload too large: at most ${limits.maxFileBytes} bytes per image (MAX_FILE_BYTES)`;
@@ -122,7 +127,7 @@ const FROM_FASTIFY = {
 } as const satisfies Record<string, PublicError>;
 
 function unsupportedMediaType(): string {
-  return 'unsupported Content-Type: send multipart/form-data with `image` parts, or a raw image/jpeg, image/png, image/tiff, image/bmp, image/webp or application/octet-stream body';
+  return `unsupported Content-Type: send multipart/form-data with \`image\` parts, or a raw body of ${RAW_UPLOAD_MEDIA_TYPES.join(', ')}`;
 }
 
 function fromFastify(code: unknown): PublicError | undefined {

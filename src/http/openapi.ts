@@ -1,5 +1,5 @@
 import type { SwaggerTransformObject } from '@fastify/swagger';
-import { RAW_IMAGE_TYPES } from './routes/classify.js';
+import { RAW_UPLOAD_MEDIA_TYPES } from '../service/index.js';
 
 const binary = { type: 'string', format: 'binary' } as const;
 
@@ -22,7 +22,7 @@ export const withClassifyRequestBody: SwaggerTransformObject = (document) => {
             properties: { image: { type: 'array', items: binary, description: 'one or more images; answered in this order' } },
           },
         },
-        ...Object.fromEntries(RAW_IMAGE_TYPES.map((type) => [type, { schema: binary }])),
+        ...Object.fromEntries(RAW_UPLOAD_MEDIA_TYPES.map((type) => [type, { schema: binary }])),
       },
     };
   }

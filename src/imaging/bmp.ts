@@ -48,8 +48,12 @@ function bitfields(view: DataView): [Channel, Channel, Channel] {
   return [channel('red', r), channel('green', g), channel('blue', b)];
 }
 
-export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * Decodes a 24/32-bit BMP. A pixel array shorter than the header says is refused, or with
+ * `acceptDamaged` read with the missing pixels black and a warning naming the damage.
+ */
+export function decodeBmp(bytes: Uint8Array, maxPixels: number, acceptDamaged = false): RgbImage {
+  let view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < FILE_HEADER + 4) throw corrupt(`truncated header (${bytes.length} bytes)`);
   // bfSize and the reserved words are not checked: writers often get them wrong, and the
   // pixel-array bounds check below is what guards the reads.
@@ -91,8 +95,16 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
   const stride = Math.ceil((width * bytesPerPixel) / 4) * 4;
   // The last row's padding may be missing: some writers drop it.
   const needed = pixelOffset + stride * (height - 1) + width * bytesPerPixel;
+  const warnings: string[] = [];
   if (needed > bytes.length) {
-    throw corrupt(`truncated: ${width}x${height} pixels need ${needed} bytes, the file has ${bytes.length}`);
+    const damage = `truncated: ${width}x${height} pixels need ${needed} bytes, the file has ${bytes.length}`;
+    if (!acceptDamaged) throw corrupt(damage);
+    warnings.push(`damaged BMP image: ${damage}; the missing pixels are black`);
+    // Bounded: the pixel count was checked above.
+    const padded = new Uint8Array(needed);
+    padded.set(bytes);
+    bytes = padded;
+    view = new DataView(bytes.buffer);
   }
 
   const data = new Uint8Array(width * height * 3);
@@ -123,5 +135,5 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
       }
     }
   }
-  return { data, width, height };
+  return { data, width, height, warnings };
 }

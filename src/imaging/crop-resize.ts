@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { CropBox } from './central-crop.js';
-import { sharpCall, type OpenedImage } from './open-image.js';
+import { ImagePipelineError } from './errors.js';
+import { sharpCall, type FailOn, type OpenedImage } from './open-image.js';
 
 // Two routes to TF's legacy resize_bilinear (source = dst * in/out, no half-pixel centres, clamped
 // at the far edge), chosen by direction:
@@ -74,25 +75,36 @@ export function resizeBilinear(src: Uint8Array, width: number, height: number, o
  * Crops `box` from the image and resizes it to outWidth x outHeight exactly as
  * tf.compat.v1.image.resize_bilinear(align_corners=False), as u8 RGB HWC.
  */
-export async function cropAndResize(image: OpenedImage, box: CropBox, outWidth: number, outHeight: number): Promise<Uint8Array> {
+export async function cropAndResize(
+  image: OpenedImage,
+  box: CropBox,
+  outWidth: number,
+  outHeight: number,
+  failOn: FailOn = 'warning',
+): Promise<Uint8Array> {
   // libvips premultiplies alpha around a resize, which would change the colour of translucent pixels
   // that TF keeps as decoded: those images take the TS kernel whatever the direction.
   const shrinking = box.width >= outWidth && box.height >= outHeight && !image.hasAlpha;
-  const pipeline = image.pixels.extract(box);
+  // Down to the image's last row, not the crop's: libjpeg and libspng notice damage (a scan cut
+  // short, a bad checksum) only at the end of the data, and a decode that stops before it would
+  // pass a garbled image as sound. The extra rows feed output rows beyond outHeight, cut below.
+  const rows = image.height - box.top;
+  const pipeline = image.pixels(failOn).extract({ ...box, height: rows });
   if (shrinking) {
     pipeline.affine([outWidth / box.width, 0, 0, outHeight / box.height], { interpolator: sharp.interpolators.bilinear });
   }
   const { data, info } = await sharpCall(image.format, () => pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
   const produced = `${info.width}x${info.height}x${info.channels}`;
   if (!shrinking) {
-    if (info.width !== box.width || info.height !== box.height || info.channels !== CHANNELS) {
-      throw new Error(`crop produced ${produced}, expected ${box.width}x${box.height}x3`);
+    if (info.width !== box.width || info.height !== rows || info.channels !== CHANNELS) {
+      throw new ImagePipelineError(`crop produced ${produced}, expected ${box.width}x${rows}x3`);
     }
+    // Rows past the box lie after it in the buffer: the kernel never reads them.
     return resizeBilinear(data, box.width, box.height, outWidth, outHeight);
   }
   // libvips sizes affine's output by rounding the scaled extent outwards: keep the top-left corner.
   if (info.width < outWidth || info.height < outHeight || info.channels !== CHANNELS) {
-    throw new Error(`affine produced ${produced}, expected at least ${outWidth}x${outHeight}x3`);
+    throw new ImagePipelineError(`affine produced ${produced}, expected at least ${outWidth}x${outHeight}x3`);
   }
   return info.width === outWidth && info.height === outHeight ? data : topLeft(data, info.width, outWidth, outHeight);
 }

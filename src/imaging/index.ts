@@ -1,4 +1,16 @@
-export { sniffFormat, type ImageFormat } from './sniff.js';
+export { sniffFormat } from './sniff.js';
+export { FORMATS, IMAGE_FORMATS, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, type FormatSpec, type ImageFormat } from './formats.js';
+export { ImageDecoder, type ImageDecoderOptions } from './image-decoder.js';
 export { preprocess, type PreprocessOptions, type PreprocessedImage } from './preprocess.js';
 export { inceptionScale, normalize } from './normalize.js';
-export { IMAGING_ERROR_CODES, type ImagingErrorCode, ImageError, UnsupportedFormatError, CorruptImageError, ImageTooLargeError } from './errors.js';
+export {
+  IMAGING_ERROR_CODES,
+  type ImagingErrorCode,
+  ImageError,
+  UnsupportedFormatError,
+  CorruptImageError,
+  ImageTooLargeError,
+  DecodeTimeoutError,
+  DecodeQueueFullError,
+  ImagePipelineError,
+} from './errors.js';

@@ -3,4 +3,6 @@ export interface RgbImage {
   readonly data: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** The damage the decoder read past (empty unless damaged images are accepted). */
+  readonly warnings: readonly string[];
 }

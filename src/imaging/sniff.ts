@@ -1,34 +1,4 @@
-/** The formats the service decodes. */
-export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'bmp';
-
-/** Human names, for messages. */
-export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
-  jpeg: 'JPEG',
-  png: 'PNG',
-  tiff: 'TIFF',
-  webp: 'WebP',
-  bmp: 'BMP',
-};
-
-interface Signature {
-  readonly offset: number;
-  /** Bytes to match; null matches any byte. */
-  readonly bytes: readonly (number | null)[];
-}
-
-const ascii = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
-
-const SUPPORTED: readonly (readonly [ImageFormat, Signature])[] = [
-  ['jpeg', { offset: 0, bytes: [0xff, 0xd8, 0xff] }],
-  ['png', { offset: 0, bytes: [0x89, ...ascii('PNG\r\n\x1a\n')] }],
-  // Classic and BigTIFF, little- and big-endian.
-  ['tiff', { offset: 0, bytes: [...ascii('II'), 0x2a, 0x00] }],
-  ['tiff', { offset: 0, bytes: [...ascii('MM'), 0x00, 0x2a] }],
-  ['tiff', { offset: 0, bytes: [...ascii('II'), 0x2b, 0x00] }],
-  ['tiff', { offset: 0, bytes: [...ascii('MM'), 0x00, 0x2b] }],
-  ['webp', { offset: 0, bytes: [...ascii('RIFF'), null, null, null, null, ...ascii('WEBP')] }],
-  ['bmp', { offset: 0, bytes: ascii('BM') }],
-];
+import { ascii, FORMATS, IMAGE_FORMATS, type ImageFormat, type Signature } from './formats.js';
 
 // Formats people plausibly upload that the service does not read: named in the error so the
 // client learns what it sent, instead of "unknown".
@@ -56,7 +26,7 @@ function matches(bytes: Uint8Array, { offset, bytes: expected }: Signature): boo
 
 /** The image format, from magic bytes only (never a file name or Content-Type). */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
-  return SUPPORTED.find(([, signature]) => matches(bytes, signature))?.[0] ?? null;
+  return IMAGE_FORMATS.find((format) => FORMATS[format].signatures.some((s) => matches(bytes, s))) ?? null;
 }
 
 /** Names what unsupported bytes look like, for UnsupportedFormatError. */

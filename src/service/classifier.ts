@@ -1,4 +1,4 @@
-import { inceptionScale, preprocess, type PreprocessOptions } from '../imaging/index.js';
+import { ImageDecoder, inceptionScale } from '../imaging/index.js';
 import {
   openBackend,
   type BackendReport,
@@ -19,9 +19,20 @@ import { softmax } from './softmax.js';
 export interface ClassifierSettings {
   modelDir: string;
   inference: InferenceSettings;
+  imaging: ImagingSettings;
+  logger?: Logger | undefined;
+}
+
+/** How uploads are decoded: budgets in pixels, time and concurrency, and what to do with damage. */
+export interface ImagingSettings {
   /** Most decoded pixels per image, checked from the header before decoding. */
   maxPixels: number;
-  logger?: Logger | undefined;
+  /** Longest one decode may take once it runs. */
+  decodeTimeoutMs: number;
+  /** Decodes at once; undefined = the infer requests plus one (at most 3: libuv has 4 threads). */
+  maxConcurrentDecodes?: number | undefined;
+  /** Classify damaged-but-decodable images with a warning instead of refusing them. */
+  acceptDamaged: boolean;
 }
 
 /** How the OpenVINO backend runs a manifest's model: the model scales u8 pixels to its range itself, on the device. */
@@ -57,21 +68,31 @@ export class Classifier implements PredictionSource {
   readonly model: LoadedManifest;
   readonly #backend: InferenceBackend;
   readonly #modelWarnings: readonly string[];
-  readonly #preprocessOptions: PreprocessOptions;
+  readonly #decoder: ImageDecoder;
   readonly #logits: boolean;
   #closing: Promise<void> | null = null;
   /** classify() calls not finished yet: close() waits for them, including those still decoding. */
   readonly #pending = new Set<Promise<Prediction>>();
 
   /** Takes ownership of `backend`; refuses (ModelMismatchError) a model that does not fit the manifest. */
-  constructor(model: LoadedManifest, backend: InferenceBackend, limits: { maxPixels: number }) {
+  constructor(model: LoadedManifest, backend: InferenceBackend, settings: Pick<ClassifierSettings, 'imaging' | 'inference'>) {
     const { manifest } = model;
     this.model = model;
     this.#backend = backend;
     this.#modelWarnings = modelWarnings(manifest);
     this.#logits = manifest.output.kind === 'logits';
-    this.#preprocessOptions = { ...spatialSize(manifest.input), centralFraction: manifest.preprocessing.central_fraction, maxPixels: limits.maxPixels };
-    const { height, width } = this.#preprocessOptions;
+    const { height, width } = spatialSize(manifest.input);
+    const { imaging } = settings;
+    this.#decoder = new ImageDecoder({
+      height,
+      width,
+      centralFraction: manifest.preprocessing.central_fraction,
+      maxPixels: imaging.maxPixels,
+      maxConcurrentDecodes: imaging.maxConcurrentDecodes ?? Math.min(backend.stats().numRequests + 1, 3),
+      maxQueuedDecodes: settings.inference.maxQueue,
+      deadlineMs: imaging.decodeTimeoutMs,
+      acceptDamaged: imaging.acceptDamaged,
+    });
     const { input, output } = backend;
     if (product(input.shape) !== height * width * 3) {
       throw new ModelMismatchError(`model input ${input.name} has shape [${input.shape.join(',')}], manifest says ${height}x${width}x3`);
@@ -131,7 +152,7 @@ export class Classifier implements PredictionSource {
 
   async #run(bytes: Uint8Array, filename: string | null): Promise<Prediction> {
     const started = performance.now();
-    const image = await preprocess(bytes, this.#preprocessOptions);
+    const image = await this.#decoder.run(bytes);
     const decode = performance.now() - started;
     const { output, queueMs, inferMs } = await this.#backend.run(image.pixels);
     const probabilities = this.#logits ? softmax(output) : output;
@@ -148,6 +169,7 @@ export class Classifier implements PredictionSource {
       score: probabilities[best]!,
       scores,
       timing_ms: { decode: round(decode), queue: round(queueMs), infer: round(inferMs) },
+      warnings: image.warnings,
     };
   }
 

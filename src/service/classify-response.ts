@@ -9,6 +9,7 @@ export const PredictionSchema = Type.Object(
     score: Type.Number({ minimum: 0, maximum: 1 }),
     scores: Type.Record(Type.String(), Type.Number(), { description: 'probability per label, in manifest order; they sum to 1' }),
     timing_ms: Type.Object({ decode: Ms, queue: Ms, infer: Ms }),
+    warnings: Type.Array(Type.String(), { description: 'damage found in this image when ACCEPT_DAMAGED_IMAGES=true; empty otherwise' }),
   },
   { title: 'Prediction' },
 );

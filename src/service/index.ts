@@ -1,5 +1,5 @@
 /** What the HTTP layer and the commands use: the Classifier, its documents and its error catalog. */
-export { backendOptions, Classifier, type ClassifierSettings } from './classifier.js';
+export { backendOptions, Classifier, type ClassifierSettings, type ImagingSettings } from './classifier.js';
 export {
   classifyResponse,
   ClassifyResponseSchema,
@@ -14,3 +14,4 @@ export { DeviceReportSchema, type DeviceReport } from '../devices/index.js';
 export { SERVICE_ERROR_CODES, serviceErrorCode, type ServiceErrorCode } from './error-catalog.js';
 export type { BackendStats, BackendReport, Readiness } from '../inference/index.js';
 export { INFERENCE_DEFAULTS, PERFORMANCE_HINTS, CPU_PRECISIONS } from '../inference/index.js';
+export { RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT } from '../imaging/index.js';

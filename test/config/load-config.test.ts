@@ -16,6 +16,8 @@ t.test('defaults when nothing is given', async (t) => {
     performanceHint: 'THROUGHPUT',
     cpuPrecision: 'f32',
     failbackIntervalMs: 10_000,
+    decodeTimeoutMs: 10_000,
+    acceptDamagedImages: false,
     logLevel: 'info',
   });
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import t from 'tap';
 import {
@@ -14,6 +13,7 @@ import { centralCrop } from '../../src/imaging/central-crop.js';
 import { resizeBilinear } from '../../src/imaging/crop-resize.js';
 import { writeBmp } from '../support/imaging/bmp-writer.js';
 import { mismatch } from '../support/imaging/compare.js';
+import { pngPixelBomb } from '../support/imaging/png-writer.js';
 
 const options: PreprocessOptions = { width: 299, height: 299, centralFraction: 0.875, maxPixels: 10_000_000 };
 const fixture = path.resolve(import.meta.dirname, '../fixtures/images/bccd/BloodImage_00030.jpg');
@@ -145,31 +145,9 @@ t.test('refuses corrupt and truncated files as CORRUPT_IMAGE', async (t) => {
   }
 });
 
-/** A PNG whose header claims width x height: a few hundred bytes that would decode to gigabytes. */
-function pngBomb(w: number, h: number): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 t.test('refuses a decompression bomb from its header', async (t) => {
   const before = process.memoryUsage().rss;
-  await t.rejects(preprocess(pngBomb(100_000, 100_000), options), {
+  await t.rejects(preprocess(pngPixelBomb(100_000, 100_000), options), {
     code: 'IMAGE_TOO_LARGE',
     message: 'image too large: 100000x100000 = 10000000000 pixels, the limit is 10000000',
   });

@@ -13,7 +13,7 @@ import {
 } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
 import { backendOptions, Classifier } from '../../src/service/index.js';
-import { cpuSettings } from './cpu-classifier.js';
+import { cpuSettings, IMAGING } from './cpu-classifier.js';
 import { MODEL_DIR } from './fixtures.js';
 
 const FIFO_ERROR = 'Failed to read output from FIFO: X_LINK_ERROR';
@@ -129,7 +129,7 @@ export async function openStickClassifier(
   inference: Partial<InferenceSettings> = {},
   logger?: Logger,
 ): Promise<{ classifier: Classifier; stick: MockedStick }> {
-  const settings = { modelDir: MODEL_DIR, maxPixels: 40_000_000, inference: cpuSettings({ devices: ['MYRIAD', 'CPU'], ...inference }), logger };
+  const settings = { modelDir: MODEL_DIR, imaging: IMAGING, inference: cpuSettings({ devices: ['MYRIAD', 'CPU'], ...inference }), logger };
   const model = await loadManifest(MODEL_DIR);
   const stick = new MockedStick(OpenVinoDevices.open(backendOptions(model, settings)));
   const backend = await OpenVinoBackend.open(stick, settings.inference, logger);

@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { classifyResponse, type Classifier, type Prediction } from '../../service/index.js';
+import { classifyResponse, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, type Classifier, type Prediction } from '../../service/index.js';
 import { ImageFailure, NoImageError } from '../errors.js';
 import type { HttpMetrics } from '../metrics.js';
 import { ClassifyQuerySchema, ClassifyResponseSchema, errorResponses } from '../schemas.js';
-
-/** Raw-body uploads accepted besides multipart/form-data; the bytes are sniffed, the type is not trusted. */
-export const RAW_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'image/bmp', 'image/webp', 'application/octet-stream'];
 
 export interface ClassifyRouteOptions {
   classifier: Classifier;
@@ -57,7 +54,7 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
         summary: 'Classify one or more blood-smear images',
         description:
           'multipart/form-data with one or more file parts named `image` (a batch, answered in upload order), ' +
-          'or one image as the raw body (Content-Type image/jpeg, image/png, image/tiff, image/bmp, image/webp or application/octet-stream).',
+          `or one image as the raw body (Content-Type ${RAW_UPLOAD_MEDIA_TYPES.join(', ')}); formats read: ${SUPPORTED_FORMATS_TEXT}, sniffed from the bytes.`,
         querystring: ClassifyQuerySchema,
         response: { 200: ClassifyResponseSchema, ...errorResponses(400, 413, 415, 422, 500, 503, 504) },
       },
