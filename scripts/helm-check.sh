@@ -32,7 +32,8 @@ esac
 
 mkdir -p "$work/bin"
 helm=${HELM:-$work/bin/helm}
-if [[ -z "${HELM:-}" ]] && ! "$helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$helm_version"; then
+# go install sets no version string in the binary: the module version recorded in it is the one to compare.
+if [[ -z "${HELM:-}" ]] && [[ "$(go version -m "$helm" 2>/dev/null | awk '$1 == "mod" { print $3 }')" != "$helm_version" ]]; then
   echo "installing helm $helm_version (go install; a few minutes the first time, cached after)"
   GOBIN="$PWD/$work/bin" GOFLAGS=-p=2 go install "helm.sh/helm/v3/cmd/helm@$helm_version"
 fi
@@ -47,15 +48,15 @@ if ! cmp -s deploy/requirements.txt "$venv/requirements.txt"; then
 fi
 [[ "$mode" == install ]] && exit 0
 
-echo "helm $("$helm" version --template '{{.Version}}')"
+echo "helm $helm_version, rendering for Kubernetes ${kube_versions[0]}"
 rm -rf "$work/rendered"
 mkdir -p "$work/rendered"
 for values in "$chart"/ci/*-values.yaml; do
   set_name=$(basename "$values" -values.yaml)
-  "$helm" lint --strict --quiet "$chart" --namespace "$namespace" --values "$values" >"$work/lint.log" 2>&1 \
+  "$helm" lint --strict --quiet "$chart" --kube-version "${kube_versions[0]}" --namespace "$namespace" --values "$values" >"$work/lint.log" 2>&1 \
     || { cat "$work/lint.log"; echo "$set_name: helm lint failed" >&2; exit 1; }
   echo "$set_name: helm lint --strict passed"
-  "$helm" template "$release" "$chart" --namespace "$namespace" --values "$values" >"$work/rendered/$set_name.yaml"
+  "$helm" template "$release" "$chart" --kube-version "${kube_versions[0]}" --namespace "$namespace" --values "$values" >"$work/rendered/$set_name.yaml"
 done
 "$venv/bin/python" scripts/k8s-validate.py "${kube_versions[@]/#/--kube-version=}" "$work"/rendered/*.yaml deploy/kubernetes/namespace.yaml
 

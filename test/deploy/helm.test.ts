@@ -108,7 +108,11 @@ t.test('helm lint, helm template and offline validation of every value set', { s
   const app = (o: K8sObject) => pod(o).containers.find((c) => c.name === 'leukoserve')!;
   const dockerfile = await readDockerfile();
   const imageEnv = envOf(dockerfile.at(-1)!);
-  const stickResource = `${parse(await readFile(path.join(chart, 'values.yaml'), 'utf8')).devicePlugin.resourceDomain}/${parse(await readFile(path.join(chart, 'values.yaml'), 'utf8')).devicePlugin.resourceName}`;
+  const defaults = parse(await readFile(path.join(chart, 'values.yaml'), 'utf8')) as {
+    devicePlugin: { resourceDomain: string; resourceName: string };
+    probes: Record<string, { periodSeconds: number; failureThreshold: number }>;
+  };
+  const stickResource = `${defaults.devicePlugin.resourceDomain}/${defaults.devicePlugin.resourceName}`;
 
   await t.test('probes point at routes the app registers and answer without an API key', async (t) => {
     const config = loadConfig([], {}).config;
@@ -135,8 +139,7 @@ t.test('helm lint, helm template and offline validation of every value set', { s
   });
 
   t.test('the startup probe allows minutes for compiling on a stick', async (t) => {
-    const probes = parse(await readFile(path.join(chart, 'values.yaml'), 'utf8')).probes as Record<string, { periodSeconds: number; failureThreshold: number }>;
-    const startup = probes.startup!;
+    const startup = defaults.probes.startup!;
     t.ok(startup.periodSeconds * startup.failureThreshold >= 300, `${startup.periodSeconds * startup.failureThreshold} s >= 5 min`);
   });
 

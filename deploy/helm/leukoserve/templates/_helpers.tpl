@@ -54,9 +54,6 @@ sum(leukoserve_queue_depth{namespace="{{ .Release.Namespace }}",service="{{ incl
 {{- $woken := false -}}
 {{- range $name, $pool := .Values.pools -}}
 {{- if $pool.enabled -}}
-{{- if and $pool.privilegedUsb (not $pool.stick) -}}
-{{- fail (printf "pools.%s: privilegedUsb is for a pool with a stick (stick: true)" $name) -}}
-{{- end -}}
 {{- if ge (int $pool.autoscaling.minReplicas) 1 -}}{{- $woken = true -}}{{- end -}}
 {{- $pools = append $pools (dict "name" $name "pool" $pool) -}}
 {{- end -}}
