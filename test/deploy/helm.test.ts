@@ -253,6 +253,25 @@ t.test('helm lint, helm template and offline validation of every value set', { s
     t.equal(hpa.length, 2, 'the plain HPA alternative renders one per pool');
   });
 
+  t.test('values that cannot work are refused at render time, naming the setting', async (t) => {
+    const helm = path.join(root, '.cache/helm-check/bin/helm');
+    const refusals: [string[], RegExp][] = [
+      [['autoscaling.mode=keda', 'pools.stick.autoscaling.minReplicas=0'], /at least one enabled pool needs autoscaling\.minReplicas >= 1/],
+      [['autoscaling.mode=hpa', 'pools.cpu.enabled=true'], /pools\.cpu\.autoscaling\.minReplicas: a plain HPA cannot scale to 0/],
+      [['pools.stick.enabled=false'], /no pool enabled/],
+      [['auth.enabled=true'], /give auth\.existingSecret .* or auth\.apiKeys/],
+      [['auth.enabled=true', 'auth.existingSecret=k', 'auth.metricsAuth=true', 'serviceMonitor.enabled=true'], /serviceMonitor\.bearerTokenSecret/],
+      [['cache.type=hostPath'], /cache\.type: emptyDir or pvc/],
+    ];
+    for (const [values, message] of refusals) {
+      const result = await run(helm, ['template', 'x', chart, '--kube-version', '1.30.0', ...values.flatMap((v) => ['--set', v])]).then(
+        () => '',
+        (error: { stderr?: string }) => error.stderr ?? String(error),
+      );
+      t.match(result, message, values.join(' '));
+    }
+  });
+
   t.test('API keys from a mounted Secret; the ServiceMonitor sends one when /metrics needs it', async (t) => {
     const objects = sets.get('auth')!;
     const secret = objects.find((o) => o.kind === 'Secret')!;
