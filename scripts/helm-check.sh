@@ -31,6 +31,7 @@ case "${1:-}" in
 esac
 
 mkdir -p "$work/bin"
+PATH=$PATH:/usr/local/go/bin   # where the Go toolchain lives when not on PATH
 helm=${HELM:-$work/bin/helm}
 # go install sets no version string in the binary: the module version recorded in it is the one to compare.
 if [[ -z "${HELM:-}" ]] && [[ "$(go version -m "$helm" 2>/dev/null | awk '$1 == "mod" { print $3 }')" != "$helm_version" ]]; then
