@@ -27,7 +27,11 @@ case "$platform" in linux/amd64 | linux/arm64 | linux/arm/v7) ;; *) fail "unknow
 case "$openvino" in wheel | archive | none) ;; *) fail "unknown OPENVINO $openvino (wheel, archive, none)" ;; esac
 
 base=$("$root/scripts/container-base.sh")
-build=(--isolation chroot --format docker --platform "$platform" --build-arg "BASE_IMAGE=$base"
+# BUILDPLATFORM given explicitly: podman 4.3 (Debian bookworm) leaves it to the target platform in
+# `FROM --platform=$BUILDPLATFORM`, and then looks for an arm base image.
+build_platform=linux/$(dpkg --print-architecture)
+build=(--isolation chroot --format docker --platform "$platform" --build-arg "BUILDPLATFORM=$build_platform"
+       --build-arg "BASE_IMAGE=$base"
        --build-arg "OPENVINO=$openvino"
        --build-arg "REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
        --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
