@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import t from 'tap';
-import { root } from './dockerfile.js';
+import { runScript } from '../support/run-script.js';
 
 // Builds the amd64, arm64 and arm/v7 images and runs the arm ones under QEMU (scripts/container-emulated-check.sh):
 // ~8 min, and it needs root, podman, buildah, debootstrap and qemu-user-static. CI runs it when asked to.
@@ -10,17 +8,8 @@ const cpus = (process.env.EMULATED_CPUS ?? 'cortex-a72 cortex-a76').split(/\s+/)
 
 t.test('the arm images build here and run under emulation like the amd64 one', { skip: !enabled && 'set LEUKOSERVE_EMULATED_CHECK=1 to build the arm images and run them under QEMU (~8 min)' }, async (t) => {
   t.setTimeout(60 * 60 * 1000);
-  const output: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('bash', [path.join(root, 'scripts/container-emulated-check.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const log = output.join('');
-  const summary = log.split('\n').filter((line) => /\[(emulated-check|container-build)\]/.test(line)).join('\n');
-  t.equal(code, 0, 'scripts/container-emulated-check.sh exits 0', { summary: code === 0 ? summary : log.slice(-20_000) });
+  const { code, log, summary } = await runScript('container-emulated-check.sh', /\[(emulated-check|container-build)\]/);
+  t.equal(code, 0, 'scripts/container-emulated-check.sh exits 0', { summary });
   for (const label of ['amd64', ...cpus.map((cpu) => `arm64-${cpu}`)]) {
     t.match(log, new RegExp(`ok: ${label}: GET /health/ready 200`));
     t.match(log, new RegExp(`ok: ${label}: GET /devices 200 \\(CPU available\\)`));
