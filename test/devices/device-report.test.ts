@@ -10,7 +10,7 @@ const cpuOnly = (version: string): BackendReport => ({
     since: '2026-01-01T00:00:00.000Z',
     numRequests: 2,
     fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }],
-    precision: { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE' },
+    precision: { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE', served: 'f32', ir: 'model-fp32.xml', reason: 'CPU_PRECISION=f32' },
   },
   switches: [],
 });
