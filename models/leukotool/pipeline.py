@@ -50,7 +50,7 @@ def export(model: keras.Model, out: Path, *, name: str, version: str, trained: b
 # copies (no data set is downloaded), and its agreement with f32 is measured on other seeded copies.
 FIXTURE_IMAGES = Path(__file__).resolve().parents[2] / 'test' / 'fixtures' / 'images'
 FIXTURE_LABEL = 'test/fixtures/images'
-CALIBRATION_COPIES = 15
+CALIBRATION_COPIES = 7
 AGREEMENT_COPIES = 7
 
 
