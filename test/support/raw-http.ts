@@ -16,7 +16,7 @@ export interface RawExchange {
 /**
  * One HTTP exchange over a fresh TCP connection, written by `send` byte by byte if it likes (node:net,
  * so a test can be the slow or broken client that fetch() will not be). Resolves at the first complete
- * response, at the server's close, or after `waitMs` (status null, closedByServer false).
+ * response (at the close it announces, if it does), at the server's close, or after `waitMs`.
  */
 export function rawExchange(url: string, send: (socket: net.Socket) => Promise<void> | void, waitMs: number): Promise<RawExchange> {
   const { hostname, port } = new URL(url);
@@ -35,7 +35,8 @@ export function rawExchange(url: string, send: (socket: net.Socket) => Promise<v
     const timer = setTimeout(() => finish(false), waitMs);
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
-      if (isComplete(received)) finish(false);
+      // A response that announces the close: wait for it, so the caller sees the server end the connection.
+      if (isComplete(received) && !/^connection:\s*close/im.test(splitHead(received)!.head)) finish(false);
     });
     socket.on('close', () => finish(true));
     socket.on('error', () => finish(true)); // a reset is the server closing too
