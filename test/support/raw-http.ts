@@ -70,9 +70,11 @@ function parseResponse(received: Buffer): { status: number | null; body: unknown
   const parts = splitHead(received);
   if (parts === null) return { status: null, body: null };
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(parts.head);
+  const length = /^content-length:\s*(\d+)/im.exec(parts.head);
   let body: unknown = null;
   try {
-    body = JSON.parse(parts.body.toString('utf8'));
+    // Only the first response: a pipelined rest of the request may have drawn a second one.
+    body = JSON.parse(parts.body.subarray(0, length ? Number(length[1]) : undefined).toString('utf8'));
   } catch {
     // not JSON: body stays null
   }
