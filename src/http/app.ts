@@ -3,11 +3,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { RAW_UPLOAD_MEDIA_TYPES, type Classifier } from '../service/index.js';
-import { toErrorReply } from './errors.js';
+import { connectionErrorHandler } from './connection-errors.js';
+import { MAX_FORM_FIELDS, toErrorReply } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute } from './routes/classify.js';
@@ -16,7 +17,10 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
 
-export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles'>;
+export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles' | 'headersTimeoutMs' | 'uploadTimeoutMs' | 'idleTimeoutMs' | 'keepAliveTimeoutMs'>;
+
+/** How often Node looks for connections over HEADERS_TIMEOUT_MS / UPLOAD_TIMEOUT_MS (its default, 30 s, would let them overrun by that much). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 export interface AppOptions {
   /** Where /devices looks for USB sticks (default /sys). */
@@ -28,17 +32,34 @@ export interface AppOptions {
  * so a shutdown can first stop HTTP, let in-flight requests finish, then free the native objects.
  */
 export async function buildApp(classifier: Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
+  const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
+  const sendError = async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { body, retryAfterSeconds } = toErrorReply(error, limits);
+    if (body.statusCode >= 500) request.log.error({ err: error, code: body.code }, body.message);
+    else request.log.info({ code: body.code }, body.message);
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+    return reply.status(body.statusCode).send(body);
+  };
+
   const app = Fastify({
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.maxFileBytes,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    // Slow clients: none may hold a socket longer than these (slowloris); see the settings table.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    requestTimeout: config.uploadTimeoutMs,
+    connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Requests refused before routing (by Node's parser, by Fastify's router) answer in the API's shape too.
+    clientErrorHandler: connectionErrorHandler(logger, limits),
+    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
+}).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only images and multipart are accepted: anything else is a 415 from Fastify before any route code runs.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxFileBytes }, (_request, body, done) => done(null, body));
-  await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: 32 } });
+  await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: MAX_FORM_FIELDS } });
 
   await app.register(swagger, {
     openapi: {
@@ -71,14 +92,7 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
     return payload;
   });
 
-  const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
-  app.setErrorHandler(async (error, request, reply) => {
-    const { body, retryAfterSeconds } = toErrorReply(error, limits);
-    if (body.statusCode >= 500) request.log.error({ err: error, code: body.code }, body.message);
-    else request.log.info({ code: body.code }, body.message);
-    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
-    return reply.status(body.statusCode).send(body);
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler(async (request, reply) =>
     reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `no route ${request.method} ${request.url}` }),
   );
