@@ -159,12 +159,17 @@ t.test('helm lint, helm template and offline validation of every value set', { s
   });
 
   t.test("non-root as the image's user, read-only root, the cache and /tmp on volumes", async (t) => {
-    const uid = Number(/useradd [^\n]*--uid (\d+)/.exec((await readFile(path.join(root, 'Dockerfile'), 'utf8')))?.[1]);
+    // The user the Dockerfile writes into the image's /etc/passwd, and plugdev's GID in its /etc/group.
+    const dockerfileText = await readFile(path.join(root, 'Dockerfile'), 'utf8');
+    const [, uid, gid] = (/'leukoserve:x:(\d+):(\d+):/.exec(dockerfileText) ?? []).map(Number);
+    const plugdev = Number(/plugdev:\\\*:(\d+):leukoserve/.exec(dockerfileText)?.[1]);
+    t.ok(uid && gid === 100 && plugdev === 46, `image user ${uid}:${gid}, plugdev ${plugdev}`);
     for (const { set, o } of deployments) {
       const security = pod(o).securityContext;
       t.equal(security?.runAsNonRoot, true, `${set}: runAsNonRoot`);
-      t.equal(security?.runAsUser, uid, `${set}: uid ${uid} (Dockerfile useradd)`);
-      t.equal(security?.runAsGroup, 100, `${set}: group users (100), the udev rule's GROUP`);
+      t.equal(security?.runAsUser, uid, `${set}: uid ${uid} (the image's /etc/passwd)`);
+      t.equal(security?.runAsGroup, gid, `${set}: group users (${gid}), the udev rule's GROUP`);
+      t.same(security?.supplementalGroups, [plugdev], `${set}: plugdev (${plugdev})`);
       const c = app(o).securityContext;
       t.equal(c?.readOnlyRootFilesystem, true, `${set}: read-only root file system`);
       if (c?.privileged) {
