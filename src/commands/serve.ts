@@ -1,9 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { ConfigError, formatOptionsHelp, loadConfig, serviceSettings, type Config } from '../config/index.js';
+import { ConfigError, formatOptionsHelp, loadConfig, repositorySettings, type Config } from '../config/index.js';
 import { createServiceLogger } from '../http/logger.js';
 import { startServer, type RunningServer } from '../http/server.js';
-import { Classifier } from '../service/index.js';
+import { ModelRepository, type Classifier } from '../service/index.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
 
@@ -25,11 +25,12 @@ function logStartup(classifier: Classifier, logger: Logger): void {
   for (const warning of classifier.warnings()) logger.warn(warning);
 }
 
-/** Opens the classifier the configuration describes and serves it. */
+/** Opens the models the configuration describes (MODEL_REPOSITORY, else MODEL_DIR) and serves them. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
-  const classifier = await Classifier.open(serviceSettings(config, logger));
-  logStartup(classifier, logger);
-  return startServer(classifier, config, logger);
+  const models = await ModelRepository.open(repositorySettings(config, logger));
+  logStartup(models.resolve(), logger);
+  for (const { name, version, state, device, reason } of models.status()) logger.info({ model: name, version, state, device, reason }, `model ${name} version ${version}: ${state}`);
+  return startServer(models, config, logger);
 }
 
 /** `leukoserve serve`: returns an exit code when it cannot start; once listening, signals end it (exit 0). */

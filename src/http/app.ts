@@ -6,8 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { RAW_UPLOAD_MEDIA_TYPES, type Classifier } from '../service/index.js';
-import { toErrorReply } from './errors.js';
+import { Classifier, ModelRepository, RAW_UPLOAD_MEDIA_TYPES } from '../service/index.js';
+import { answerError } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute } from './routes/classify.js';
@@ -15,6 +15,7 @@ import { devicesRoute } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
+import { v2Routes } from './routes/v2/index.js';
 
 export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles'>;
 
@@ -24,10 +25,12 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP API over a Classifier. The caller owns the classifier: closing the app does not close it,
- * so a shutdown can first stop HTTP, let in-flight requests finish, then free the native objects.
+ * The HTTP API over the models served (a Classifier is a one-model repository). The caller owns
+ * them: closing the app does not close them, so a shutdown can first stop HTTP, let in-flight
+ * requests finish, then free the native objects.
  */
-export async function buildApp(classifier: Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
+export async function buildApp(served: ModelRepository | Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
+  const models = served instanceof Classifier ? ModelRepository.of(served) : served;
   const app = Fastify({
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
@@ -52,7 +55,7 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const metrics = new HttpMetrics(classifier);
+  const metrics = new HttpMetrics(models);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -72,22 +75,17 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
   });
 
   const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
-  app.setErrorHandler(async (error, request, reply) => {
-    const { body, retryAfterSeconds } = toErrorReply(error, limits);
-    if (body.statusCode >= 500) request.log.error({ err: error, code: body.code }, body.message);
-    else request.log.info({ code: body.code }, body.message);
-    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
-    return reply.status(body.statusCode).send(body);
-  });
+  app.setErrorHandler(async (error, request, reply) => reply.send(answerError(error, request, reply, limits)));
   app.setNotFoundHandler(async (request, reply) =>
     reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `no route ${request.method} ${request.url}` }),
   );
 
-  await app.register(classifyRoute, { classifier, metrics });
-  await app.register(devicesRoute, { classifier, sysfsRoot: options.sysfsRoot ?? '/sys' });
-  await app.register(healthRoutes, { classifier });
-  await app.register(modelRoute, { classifier });
+  await app.register(classifyRoute, { models, metrics });
+  await app.register(devicesRoute, { models, sysfsRoot: options.sysfsRoot ?? '/sys' });
+  await app.register(healthRoutes, { models });
+  await app.register(modelRoute, { models });
   await app.register(metricsRoute, { metrics });
+  await app.register(v2Routes, { prefix: '/v2', models, metrics, limits, bodyLimit: config.maxFileBytes * config.maxFiles });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RAW_UPLOAD_MEDIA_TYPES, serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
 
 /** Every `code` a client can receive: the README's error table lists exactly these. */
@@ -18,6 +19,10 @@ export const PUBLIC_ERROR_CODES = [
   'QUEUE_FULL',
   'NOT_READY',
   'INFERENCE_TIMEOUT',
+  'INVALID_TENSOR',
+  'INVALID_INFER_REQUEST',
+  'MODEL_NOT_FOUND',
+  'MODEL_NOT_READY',
 ] as const;
 
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
@@ -63,6 +68,13 @@ export class NoImageError extends HttpError {
   }
 }
 
+/** A KServe v2 inference request that the protocol, or this model, does not allow. */
+export class InvalidInferRequestError extends HttpError {
+  constructor(message: string) {
+    super(400, 'INVALID_INFER_REQUEST', message);
+  }
+}
+
 export class NotReadyError extends HttpError {
   constructor(message: string) {
     super(503, 'NOT_READY', message);
@@ -98,6 +110,9 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   INFERENCE_TIMEOUT: { statusCode: 504, code: 'INFERENCE_TIMEOUT' },
   BACKEND_NOT_READY: notReady,
   CLASSIFIER_CLOSED: notReady,
+  INVALID_TENSOR: { statusCode: 400, code: 'INVALID_TENSOR' },
+  MODEL_NOT_FOUND: { statusCode: 404, code: 'MODEL_NOT_FOUND' },
+  MODEL_NOT_READY: { statusCode: 503, code: 'MODEL_NOT_READY' },
   OPENVINO_ERROR: inferenceFailed,
   INPUT_SIZE_MISMATCH: inferenceFailed,
   OBJECT_DISPOSED: inferenceFailed,
@@ -132,6 +147,16 @@ function unsupportedMediaType(): string {
 
 function fromFastify(code: unknown): PublicError | undefined {
   return typeof code === 'string' && Object.hasOwn(FROM_FASTIFY, code) ? FROM_FASTIFY[code as keyof typeof FROM_FASTIFY] : undefined;
+}
+
+/** Logs a failed request (5xx as errors, with the cause) and sets its status and Retry-After; returns the body to send. */
+export function answerError(thrown: unknown, request: FastifyRequest, reply: FastifyReply, limits: ErrorLimits): ErrorBody {
+  const { body, retryAfterSeconds } = toErrorReply(thrown, limits);
+  if (body.statusCode >= 500) request.log.error({ err: thrown, code: body.code }, body.message);
+  else request.log.info({ code: body.code }, body.message);
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+  reply.status(body.statusCode);
+  return body;
 }
 
 /** An error response: its body and, for overload, how long to wait. */
