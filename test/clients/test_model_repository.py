@@ -51,9 +51,9 @@ def test_versions_swap_under_load_without_a_failed_request(repository, tmp_path)
         wait_for(lambda: served['2'] >= count_at_swap + 8, 'version 2 serving under load')
 
         make_version(repository, NAME, 3, broken=True)
-        wait_for(lambda: service.get(f'/v2/models/{NAME}/versions/3/ready')[0] == 503, 'version 3 refused')
+        wait_for(lambda: 'is failed' in service.get(f'/v2/models/{NAME}/versions/3/ready')[1].get('error', ''), 'version 3 refused')
         status, body = service.get(f'/v2/models/{NAME}/versions/3/ready')
-        assert 'failed' in body['error']
+        assert status == 503 and 'model-fp32.xml' in body['error']
         count_at_refusal = served['2']
         wait_for(lambda: served['2'] >= count_at_refusal + 8, 'version 2 still serving after the broken version')
     finally:
