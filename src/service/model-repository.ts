@@ -42,6 +42,8 @@ interface Entry {
   reason: string | null;
   classifier: Classifier | null;
   since: Date;
+  /** Work holding this version (use()): a retired version is closed once it has ended. */
+  users: Set<Promise<unknown>>;
 }
 
 /** Rescan this long after the last file-system event: a copy sends many. */
@@ -78,7 +80,7 @@ export class ModelRepository {
   static of(classifier: Classifier): ModelRepository {
     const name = classifier.model.manifest.name;
     const repository = new ModelRepository(null, name);
-    const entry: Entry = { version: 1, dir: classifier.model.dir, fingerprint: '', state: 'ready', reason: null, classifier, since: new Date() };
+    const entry: Entry = { version: 1, dir: classifier.model.dir, fingerprint: '', state: 'ready', reason: null, classifier, since: new Date(), users: new Set() };
     repository.#models.set(name, new Map([[1, entry]]));
     return repository;
   }
@@ -119,10 +121,31 @@ export class ModelRepository {
     throw new ModelNotReadyError(`no version of model "${name}" is ready: ${states.join('; ') || 'none on disk'}`);
   }
 
+  /**
+   * Runs `work` on the classifier resolve(name, version) gives, holding that version until the work
+   * ends: a version retired meanwhile (a newer one swapped in) is closed only after it, so a request
+   * that reads its upload for a while still finishes on the version it started with.
+   */
+  use<T>(work: (classifier: Classifier, version: string) => Promise<T>, name?: string, version?: string): Promise<T> {
+    const classifier = this.resolve(name, version);
+    const entry = this.#entryOf(classifier);
+    const running = work(classifier, String(entry?.version ?? 1));
+    if (entry !== undefined) {
+      entry.users.add(running);
+      const release = () => entry.users.delete(running);
+      running.then(release, release);
+    }
+    return running;
+  }
+
+  #entryOf(classifier: Classifier): Entry | undefined {
+    for (const versions of this.#models.values()) for (const e of versions.values()) if (e.classifier === classifier) return e;
+    return undefined;
+  }
+
   /** The version number `classifier` is served as. */
   versionOf(classifier: Classifier): string {
-    for (const versions of this.#models.values()) for (const e of versions.values()) if (e.classifier === classifier) return String(e.version);
-    return '1';
+    return String(this.#entryOf(classifier)?.version ?? 1);
   }
 
   /** Every model and version known, loading and failed ones included. */
@@ -224,7 +247,7 @@ export class ModelRepository {
   async #load(name: string, versions: Map<number, Entry>, disk: VersionOnDisk): Promise<void> {
     const settings = this.#settings!;
     const logger = settings.classifier.logger;
-    const entry: Entry = { ...disk, state: 'loading', reason: null, classifier: null, since: new Date() };
+    const entry: Entry = { ...disk, state: 'loading', reason: null, classifier: null, since: new Date(), users: new Set() };
     versions.set(disk.version, entry);
     logger?.info({ model: name, version: disk.version, dir: disk.dir }, `loading model ${name} version ${disk.version}`);
     try {
@@ -256,7 +279,10 @@ export class ModelRepository {
       versions.delete(entry.version);
       if (entry.classifier === null) continue;
       logger?.info({ model: name, version: entry.version }, `model ${name} version ${entry.version} retired: finishing its requests, then freed`);
-      const closing = entry.classifier.close().finally(() => this.#retiring.delete(closing));
+      const { classifier, users } = entry;
+      const closing = Promise.allSettled([...users])
+        .then(() => classifier.close())
+        .finally(() => this.#retiring.delete(closing));
       this.#retiring.add(closing);
     }
     if (versions.size === 0) this.#models.delete(name);

@@ -68,19 +68,24 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
     },
     async (request) => {
       const name = request.query.model ?? models.defaultModel;
-      const classifier = models.resolve(name, request.query.version);
-      const served = { classifier, name, version: models.versionOf(classifier) };
-      let pending: Promise<Prediction>[];
-      if (request.isMultipart()) {
-        pending = await classifyParts(served, request);
-      } else {
-        const body = request.body;
-        if (!Buffer.isBuffer(body) || body.length === 0) throw new NoImageError('no image: the request body is empty');
-        const filename = request.query.filename ?? null;
-        pending = [classifyOne(served, body, filename, filename === null ? 'image' : `image "${filename}"`)];
-      }
-      const predictions = await Promise.all(pending);
-      return classifyResponse(classifier, predictions);
+      // The version is held while the upload is read: a swap meanwhile does not close it under the request.
+      return models.use(
+        async (classifier, version) => {
+          const served = { classifier, name, version };
+          let pending: Promise<Prediction>[];
+          if (request.isMultipart()) {
+            pending = await classifyParts(served, request);
+          } else {
+            const body = request.body;
+            if (!Buffer.isBuffer(body) || body.length === 0) throw new NoImageError('no image: the request body is empty');
+            const filename = request.query.filename ?? null;
+            pending = [classifyOne(served, body, filename, filename === null ? 'image' : `image "${filename}"`)];
+          }
+          return classifyResponse(classifier, await Promise.all(pending));
+        },
+        name,
+        request.query.version,
+      );
     },
   );
 };
