@@ -5,8 +5,13 @@ import { NotReadyError } from '../../errors.js';
 import { errorResponses } from './errors.js';
 import { LiveSchema, ReadySchema, ServerMetadataSchema } from './schemas.js';
 
-// src/http/routes/v2 and dist/http/routes/v2 are both four levels under the package root.
-const { version } = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+let packageVersion: string | undefined;
+
+/** The package's version, read when first asked (src/ and dist/http/routes/v2 are both four levels under the package root). */
+function serverVersion(): string {
+  packageVersion ??= (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return packageVersion;
+}
 
 /** The protocol extensions served: only binary tensor data (no shared memory, no classification, no repository API). */
 export const EXTENSIONS = ['binary_tensor_data'];
@@ -14,7 +19,7 @@ export const EXTENSIONS = ['binary_tensor_data'];
 export const v2ServerRoutes: FastifyPluginAsyncTypebox<{ models: ModelRepository }> = async (app, { models }) => {
   app.get('/', { schema: { summary: 'KServe v2 server metadata', response: { 200: ServerMetadataSchema } } }, async () => ({
     name: 'leukoserve',
-    version,
+    version: serverVersion(),
     extensions: EXTENSIONS,
   }));
   app.get('/health/live', { schema: { summary: 'KServe v2 liveness', response: { 200: LiveSchema } } }, async () => ({ live: true }));
