@@ -22,6 +22,13 @@ const deviceList = z
   .transform((s) => (s.includes(';') ? s.split(';') : s.split(',')).map((d) => d.trim()).filter((d) => d !== ''))
   .pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9_]*([.:][\w.,:-]+)?$/, 'expected device names like MYRIAD or CPU')).min(1, 'expected at least one device'));
 
+/** A number in [0, 1] written as a string. */
+const fraction = z
+  .string()
+  .regex(/^(0|1|0?\.\d+|1\.0*)$/, 'expected a number from 0 to 1')
+  .transform(Number)
+  .pipe(z.number().min(0).max(1));
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**
@@ -70,7 +77,27 @@ export const OPTIONS = {
     help: 'classify images that decode with damage (a corrupt JPEG scan) with a warning, instead of 422 CORRUPT_IMAGE',
   },
   performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: INFERENCE_DEFAULTS.performanceHint, schema: z.enum(PERFORMANCE_HINTS), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
-  cpuPrecision: { env: 'CPU_PRECISION', flag: 'cpu-precision', default: INFERENCE_DEFAULTS.cpuPrecision, schema: z.enum(CPU_PRECISIONS), help: 'CPU inference precision: f32 matches TensorFlow; bf16 is faster on CPUs with AVX512-BF16/AMX' },
+  cpuPrecision: {
+    env: 'CPU_PRECISION',
+    flag: 'cpu-precision',
+    default: INFERENCE_DEFAULTS.cpuPrecision,
+    schema: z.enum(CPU_PRECISIONS),
+    help: `CPU inference precision (${CPU_PRECISIONS.join(' | ')}): f32 matches TensorFlow; bf16 (AVX512-BF16/AMX) and int8 (the INT8 IR) are faster; auto takes the fastest the CPU supports whose agreement with f32 in the manifest meets AUTO_MAX_SCORE_DELTA and AUTO_MIN_LABEL_AGREEMENT, else f32`,
+  },
+  autoMaxScoreDelta: {
+    env: 'AUTO_MAX_SCORE_DELTA',
+    flag: 'auto-max-score-delta',
+    default: String(INFERENCE_DEFAULTS.autoMaxScoreDelta),
+    schema: fraction,
+    help: "CPU_PRECISION=auto: most max |delta score| against f32 (the manifest's agreement) a faster precision may have",
+  },
+  autoMinLabelAgreement: {
+    env: 'AUTO_MIN_LABEL_AGREEMENT',
+    flag: 'auto-min-label-agreement',
+    default: String(INFERENCE_DEFAULTS.autoMinLabelAgreement),
+    schema: fraction,
+    help: "CPU_PRECISION=auto: least fraction of labels equal to f32's (the manifest's agreement) a faster precision must have",
+  },
   failbackIntervalMs: {
     env: 'FAILBACK_INTERVAL_MS',
     flag: 'failback-interval-ms',

@@ -23,9 +23,12 @@ export const DeviceReportSchema = Type.Object({
     }),
     precision: Type.Object(
       {
-        requested: Type.Union([Type.String(), Type.Null()], { description: 'CPU_PRECISION on the CPU; null where nothing is asked' }),
+        requested: Type.Union([Type.String(), Type.Null()], { description: 'the INFERENCE_PRECISION_HINT set on the CPU (from CPU_PRECISION); null where nothing is asked' }),
         actual: Type.Union([Type.String(), Type.Null()], { description: "the compiled model's INFERENCE_PRECISION_HINT" }),
         executionMode: Type.Union([Type.String(), Type.Null()], { description: "the compiled model's EXECUTION_MODE_HINT" }),
+        served: Type.String({ description: 'what serves: f32, bf16, int8 (the INT8 IR) or f16 (the FP16 IR)' }),
+        ir: Type.String({ description: 'the IR file compiled' }),
+        reason: Type.Union([Type.String(), Type.Null()], { description: 'why the CPU got this precision (CPU_PRECISION, or what auto weighed)' }),
       },
       { description: 'what the device computes in, read back from the compiled model' },
     ),

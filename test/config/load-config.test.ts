@@ -16,6 +16,8 @@ t.test('defaults when nothing is given', async (t) => {
     maxPixels: 40_000_000,
     performanceHint: 'THROUGHPUT',
     cpuPrecision: 'f32',
+    autoMaxScoreDelta: 0.01,
+    autoMinLabelAgreement: 1,
     failbackIntervalMs: 10_000,
     decodeTimeoutMs: 10_000,
     acceptDamagedImages: false,
