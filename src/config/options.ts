@@ -105,6 +105,35 @@ export const OPTIONS = {
     schema: integer(0),
     help: 'how often a device above the serving one is looked for (a stick plugged in again); 0 = never',
   },
+  // Connection time limits: what a slow or stalled client may hold. Generous for a lab LAN (Wi-Fi included).
+  headersTimeoutMs: {
+    env: 'HEADERS_TIMEOUT_MS',
+    flag: 'headers-timeout-ms',
+    default: '10000',
+    schema: integer(1000),
+    help: 'longest a client may take to send its request headers, then 408 REQUEST_TIMEOUT and the connection closed (slowloris guard)',
+  },
+  uploadTimeoutMs: {
+    env: 'UPLOAD_TIMEOUT_MS',
+    flag: 'upload-timeout-ms',
+    default: '60000',
+    schema: integer(1000),
+    help: 'longest a client may take to send a whole request, body included, then 408 REQUEST_TIMEOUT and the connection closed; raise it for big batches over slow links',
+  },
+  idleTimeoutMs: {
+    env: 'IDLE_TIMEOUT_MS',
+    flag: 'idle-timeout-ms',
+    default: '120000',
+    schema: integer(1000),
+    help: 'a connection silent both ways this long is closed; keep it above REQUEST_TIMEOUT_MS + DECODE_TIMEOUT_MS, the longest an answer may take',
+  },
+  keepAliveTimeoutMs: {
+    env: 'KEEP_ALIVE_TIMEOUT_MS',
+    flag: 'keep-alive-timeout-ms',
+    default: '5000',
+    schema: integer(1),
+    help: 'how long an idle keep-alive connection stays open after a response',
+  },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },
 } as const;

@@ -3,11 +3,12 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { Classifier, ModelRepository, RAW_UPLOAD_MEDIA_TYPES } from '../service/index.js';
-import { answerError } from './errors.js';
+import { connectionErrorHandler } from './connection-errors.js';
+import { answerError, MAX_FORM_FIELDS } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute } from './routes/classify.js';
@@ -17,7 +18,10 @@ import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
 import { v2Routes } from './routes/v2/index.js';
 
-export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles'>;
+export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles' | 'headersTimeoutMs' | 'uploadTimeoutMs' | 'idleTimeoutMs' | 'keepAliveTimeoutMs'>;
+
+/** How often Node looks for connections over HEADERS_TIMEOUT_MS / UPLOAD_TIMEOUT_MS (its default, 30 s, would let them overrun by that much). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 export interface AppOptions {
   /** Where /devices looks for USB sticks (default /sys). */
@@ -31,17 +35,28 @@ export interface AppOptions {
  */
 export async function buildApp(served: ModelRepository | Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
   const models = served instanceof Classifier ? ModelRepository.of(served) : served;
+  const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
+  const sendError = async (error: unknown, request: FastifyRequest, reply: FastifyReply) => reply.send(answerError(error, request, reply, limits));
+
   const app = Fastify({
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.maxFileBytes,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    // Slow clients: none may hold a socket longer than these (slowloris); see the settings table.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    requestTimeout: config.uploadTimeoutMs,
+    connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Requests refused before routing (by Node's parser, by Fastify's router) answer in the API's shape too.
+    clientErrorHandler: connectionErrorHandler(logger, limits),
+    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
+}).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only images and multipart are accepted: anything else is a 415 from Fastify before any route code runs.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxFileBytes }, (_request, body, done) => done(null, body));
-  await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: 32 } });
+  await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: MAX_FORM_FIELDS } });
 
   await app.register(swagger, {
     openapi: {
@@ -74,8 +89,7 @@ export async function buildApp(served: ModelRepository | Classifier, config: Htt
     return payload;
   });
 
-  const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
-  app.setErrorHandler(async (error, request, reply) => reply.send(answerError(error, request, reply, limits)));
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler(async (request, reply) =>
     reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `no route ${request.method} ${request.url}` }),
   );

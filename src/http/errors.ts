@@ -6,6 +6,12 @@ import { RAW_UPLOAD_MEDIA_TYPES, serviceErrorCode, type ServiceErrorCode } from 
 export const PUBLIC_ERROR_CODES = [
   'NO_IMAGE',
   'NOT_FOUND',
+  'BAD_REQUEST',
+  'MALFORMED_MULTIPART',
+  'CLIENT_ABORTED',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
+  'TOO_MANY_FIELDS',
   'IMAGE_TOO_LARGE',
   'FILE_TOO_LARGE',
   'BODY_TOO_LARGE',
@@ -65,6 +71,13 @@ export class HttpError extends Error {
 export class NoImageError extends HttpError {
   constructor(message: string) {
     super(400, 'NO_IMAGE', message);
+  }
+}
+
+/** A multipart body the parser cannot read (no boundary, no closing boundary, bytes that are no form). */
+export class MalformedMultipartError extends HttpError {
+  constructor(override readonly cause: unknown) {
+    super(400, 'MALFORMED_MULTIPART', `malformed multipart/form-data: ${(cause as Error).message}`);
   }
 }
 
@@ -131,15 +144,39 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
 
 const tooLarge = (limits: ErrorLimits) => `upload too large: at most ${limits.maxFileBytes} bytes per image (MAX_FILE_BYTES)`;
 
-/** The codes Fastify and @fastify/multipart give their client errors, as this API names them. */
+const malformedMultipart = (reason: string) => () => `malformed multipart/form-data: ${reason}`;
+const clientAborted: PublicError = { statusCode: 400, code: 'CLIENT_ABORTED', message: () => 'the client closed the connection before its request was read' };
+const badRequest: PublicError = { statusCode: 400, code: 'BAD_REQUEST', message: () => 'malformed HTTP request' };
+
+/**
+ * The codes Fastify, @fastify/multipart and Node's HTTP server give their client errors, as this API
+ * names them. Node's reach the error handler when a client resets its upload, and the connection
+ * handler (connection-errors.ts) when the HTTP parser refuses a request before Fastify sees it.
+ */
 const FROM_FASTIFY = {
   FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: (limits) => `too many files: at most ${limits.maxFiles} images per request (MAX_FILES)` },
   FST_PARTS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: (limits) => `too many parts: at most ${limits.maxFiles} images per request (MAX_FILES)` },
+  FST_FIELDS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FIELDS', message: () => `too many form fields: at most ${MAX_FORM_FIELDS} non-file fields per request` },
   FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'FILE_TOO_LARGE', message: tooLarge },
   FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'BODY_TOO_LARGE', message: tooLarge },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType },
+  FST_PROTO_VIOLATION: { statusCode: 400, code: 'MALFORMED_MULTIPART', message: malformedMultipart('a field named after an Object prototype property') },
+  FST_INVALID_JSON_FIELD_ERROR: { statusCode: 400, code: 'MALFORMED_MULTIPART', message: malformedMultipart('a field declared JSON that does not parse') },
+  FST_MP_PREMATURE_CLOSE: clientAborted,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'BAD_REQUEST', message: () => 'the body is not as long as its Content-Length says' },
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'BAD_REQUEST', message: () => 'malformed URL (bad percent-encoding)' },
+  ECONNRESET: clientAborted,
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    statusCode: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: () => 'the request was not received in time (HEADERS_TIMEOUT_MS for the headers, UPLOAD_TIMEOUT_MS for the whole request)',
+  },
+  HPE_HEADER_OVERFLOW: { statusCode: 431, code: 'HEADERS_TOO_LARGE', message: () => 'request headers too large' },
 } as const satisfies Record<string, PublicError>;
+
+/** Form fields that are not files: a form needs none, a few are tolerated. */
+export const MAX_FORM_FIELDS = 32;
 
 function unsupportedMediaType(): string {
   return `unsupported Content-Type: send multipart/form-data with \`image\` parts, or a raw body of ${RAW_UPLOAD_MEDIA_TYPES.join(', ')}`;
@@ -147,6 +184,15 @@ function unsupportedMediaType(): string {
 
 function fromFastify(code: unknown): PublicError | undefined {
   return typeof code === 'string' && Object.hasOwn(FROM_FASTIFY, code) ? FROM_FASTIFY[code as keyof typeof FROM_FASTIFY] : undefined;
+}
+
+/**
+ * An error refused by Node's HTTP parser before any request exists (a bad request line, headers too
+ * large, too slow): its public body. Every other parser code (HPE_*) is a plain 400 BAD_REQUEST.
+ */
+export function toConnectionErrorBody(error: unknown, limits: ErrorLimits): ErrorBody {
+  const known = fromFastify((error as { code?: unknown } | null)?.code) ?? badRequest;
+  return { statusCode: known.statusCode, code: known.code, error: STATUS_CODES[known.statusCode] ?? 'Error', message: known.message?.(limits) ?? '' };
 }
 
 /** Logs a failed request (5xx as errors, with the cause) and sets its status and Retry-After; returns the body to send. */

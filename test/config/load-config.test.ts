@@ -21,6 +21,10 @@ t.test('defaults when nothing is given', async (t) => {
     failbackIntervalMs: 10_000,
     decodeTimeoutMs: 10_000,
     acceptDamagedImages: false,
+    headersTimeoutMs: 10_000,
+    uploadTimeoutMs: 60_000,
+    idleTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
     logLevel: 'info',
   });
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');
