@@ -18,7 +18,7 @@ export interface RepositorySettings {
 }
 
 
-/** One version of one model as /model and /devices report it. */
+/** One version of one model as /model and /devices report it (no path: none leaves the server; the log has it). */
 export const VersionStatusSchema = Type.Object(
   {
     name: Type.String(),
@@ -26,7 +26,6 @@ export const VersionStatusSchema = Type.Object(
     state: Type.Union([Type.Literal('loading'), Type.Literal('ready'), Type.Literal('failed')]),
     reason: Type.Union([Type.String(), Type.Null()], { description: 'why it failed to load, or why an older version still serves beside it' }),
     device: Type.Union([Type.String(), Type.Null()], { description: 'the device it is compiled on, while ready' }),
-    dir: Type.String(),
     since: Type.String({ description: 'when it entered its state' }),
   },
   { title: 'VersionStatus' },
@@ -157,7 +156,6 @@ export class ModelRepository {
         state: e.state,
         reason: e.reason,
         device: e.classifier?.device ?? null,
-        dir: e.dir,
         since: e.since.toISOString(),
       })),
     );
