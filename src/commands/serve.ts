@@ -1,9 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { ConfigError, formatOptionsHelp, loadConfig, serviceSettings, type Config } from '../config/index.js';
+import { ConfigError, formatOptionsHelp, loadConfig, repositorySettings, type Config } from '../config/index.js';
 import { createServiceLogger } from '../http/logger.js';
 import { startServer, type RunningServer } from '../http/server.js';
-import { Classifier } from '../service/index.js';
+import { ModelRepository, type Classifier } from '../service/index.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
 
@@ -44,11 +44,12 @@ function logAccessControl(server: RunningServer, config: Config, logger: Logger)
   }
 }
 
-/** Opens the classifier the configuration describes and serves it. */
+/** Opens the models the configuration describes (MODEL_REPOSITORY, else MODEL_DIR) and serves them. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
-  const classifier = await Classifier.open(serviceSettings(config, logger));
-  logStartup(classifier, logger);
-  const server = await startServer(classifier, config, logger);
+  const models = await ModelRepository.open(repositorySettings(config, logger));
+  logStartup(models.resolve(), logger);
+  for (const { name, version, state, device, reason } of models.status()) logger.info({ model: name, version, state, device, reason }, `model ${name} version ${version}: ${state}`);
+  const server = await startServer(models, config, logger);
   logAccessControl(server, config, logger);
   return server;
 }

@@ -6,10 +6,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { RAW_UPLOAD_MEDIA_TYPES, type Classifier } from '../service/index.js';
+import { Classifier, ModelRepository, RAW_UPLOAD_MEDIA_TYPES } from '../service/index.js';
 import { ApiKeys } from './api-keys.js';
 import { connectionErrorHandler } from './connection-errors.js';
-import { MAX_FORM_FIELDS, toErrorReply } from './errors.js';
+import { answerError, MAX_FORM_FIELDS } from './errors.js';
 import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { authenticatedKeyId, authPlugin } from './plugins/auth.js';
@@ -21,6 +21,7 @@ import { devicesRoute } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
+import { v2Routes } from './routes/v2/index.js';
 import { readTlsFiles } from './tls.js';
 
 export type HttpConfig = Pick<
@@ -60,17 +61,14 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP API over a Classifier. The caller owns the classifier: closing the app does not close it,
- * so a shutdown can first stop HTTP, let in-flight requests finish, then free the native objects.
+ * The HTTP API over the models served (a Classifier is a one-model repository). The caller owns
+ * them: closing the app does not close them, so a shutdown can first stop HTTP, let in-flight
+ * requests finish, then free the native objects.
  */
-export async function buildApp(classifier: Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
+export async function buildApp(served: ModelRepository | Classifier, config: HttpConfig, logger: Logger, options: AppOptions = {}) {
+  const models = served instanceof Classifier ? ModelRepository.of(served) : served;
   const limits = { maxFileBytes: config.maxFileBytes, maxFiles: config.maxFiles };
-  const sendError = async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { body, headers } = toErrorReply(error, limits);
-    if (body.statusCode >= 500) request.log.error({ err: error, code: body.code }, body.message);
-    else request.log.info({ code: body.code }, body.message);
-    return reply.status(body.statusCode).headers(headers).send(body);
-  };
+  const sendError = async (error: unknown, request: FastifyRequest, reply: FastifyReply) => reply.send(answerError(error, request, reply, limits));
   const tls = await readTlsFiles(config);
   const apiKeys = await ApiKeys.load(config, logger);
 
@@ -135,7 +133,7 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const metrics = new HttpMetrics(classifier);
+  const metrics = new HttpMetrics(models);
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
@@ -156,11 +154,12 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
     reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `no route ${request.method} ${request.url}` }),
   );
 
-  await app.register(classifyRoute, { classifier, metrics });
-  await app.register(devicesRoute, { classifier, sysfsRoot: options.sysfsRoot ?? '/sys' });
-  await app.register(healthRoutes, { classifier });
-  await app.register(modelRoute, { classifier });
+  await app.register(classifyRoute, { models, metrics });
+  await app.register(devicesRoute, { models, sysfsRoot: options.sysfsRoot ?? '/sys' });
+  await app.register(healthRoutes, { models });
+  await app.register(modelRoute, { models });
   await app.register(metricsRoute, { metrics });
+  await app.register(v2Routes, { prefix: '/v2', models, metrics, limits, bodyLimit: config.maxFileBytes * config.maxFiles });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RAW_UPLOAD_MEDIA_TYPES, serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
 
 /** Every `code` a client can receive: the README's error table lists exactly these. */
@@ -26,6 +27,10 @@ export const PUBLIC_ERROR_CODES = [
   'INFERENCE_TIMEOUT',
   'UNAUTHORIZED',
   'RATE_LIMITED',
+  'INVALID_TENSOR',
+  'INVALID_INFER_REQUEST',
+  'MODEL_NOT_FOUND',
+  'MODEL_NOT_READY',
 ] as const;
 
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
@@ -78,6 +83,13 @@ export class MalformedMultipartError extends HttpError {
   }
 }
 
+/** A KServe v2 inference request that the protocol, or this model, does not allow. */
+export class InvalidInferRequestError extends HttpError {
+  constructor(message: string) {
+    super(400, 'INVALID_INFER_REQUEST', message);
+  }
+}
+
 export class NotReadyError extends HttpError {
   constructor(message: string) {
     super(503, 'NOT_READY', message);
@@ -121,6 +133,9 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   INFERENCE_TIMEOUT: { statusCode: 504, code: 'INFERENCE_TIMEOUT' },
   BACKEND_NOT_READY: notReady,
   CLASSIFIER_CLOSED: notReady,
+  INVALID_TENSOR: { statusCode: 400, code: 'INVALID_TENSOR' },
+  MODEL_NOT_FOUND: { statusCode: 404, code: 'MODEL_NOT_FOUND' },
+  MODEL_NOT_READY: { statusCode: 503, code: 'MODEL_NOT_READY' },
   OPENVINO_ERROR: inferenceFailed,
   INPUT_SIZE_MISMATCH: inferenceFailed,
   OBJECT_DISPOSED: inferenceFailed,
@@ -199,6 +214,15 @@ function fromFastify(code: unknown): PublicError | undefined {
 export function toConnectionErrorBody(error: unknown, limits: ErrorLimits): ErrorBody {
   const known = fromFastify((error as { code?: unknown } | null)?.code) ?? badRequest;
   return { statusCode: known.statusCode, code: known.code, error: STATUS_CODES[known.statusCode] ?? 'Error', message: known.message?.(limits) ?? '' };
+}
+
+/** Logs a failed request (5xx as errors, with the cause) and sets its status and headers; returns the body to send. */
+export function answerError(thrown: unknown, request: FastifyRequest, reply: FastifyReply, limits: ErrorLimits): ErrorBody {
+  const { body, headers } = toErrorReply(thrown, limits);
+  if (body.statusCode >= 500) request.log.error({ err: thrown, code: body.code }, body.message);
+  else request.log.info({ code: body.code }, body.message);
+  reply.status(body.statusCode).headers(headers);
+  return body;
 }
 
 /** An error response: its body and the headers that go with it. */

@@ -7,6 +7,7 @@ t.test('defaults when nothing is given', async (t) => {
     port: 8080,
     host: '127.0.0.1',
     modelDir: 'models/default',
+    repositoryPollMs: 2000,
     devices: ['MYRIAD', 'CPU'],
     maxQueue: 64,
     requestTimeoutMs: 30000,
