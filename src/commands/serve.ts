@@ -1,9 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { ConfigError, formatOptionsHelp, loadConfig, serviceSettings, type Config } from '../config/index.js';
+import { ConfigError, formatOptionsHelp, loadConfig, repositorySettings, type Config } from '../config/index.js';
 import { createServiceLogger } from '../http/logger.js';
 import { startServer, type RunningServer } from '../http/server.js';
-import { Classifier } from '../service/index.js';
+import { ModelRepository, type Classifier } from '../service/index.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
 
@@ -25,11 +25,33 @@ function logStartup(classifier: Classifier, logger: Logger): void {
   for (const warning of classifier.warnings()) logger.warn(warning);
 }
 
-/** Opens the classifier the configuration describes and serves it. */
+/** Who may call the API, and how: the line to check after turning access control on. */
+function logAccessControl(server: RunningServer, config: Config, logger: Logger): void {
+  const keys = server.app.apiKeys;
+  logger.info(
+    {
+      url: server.url,
+      apiKeys: keys === null ? 'off' : keys.current.length,
+      apiKeysFile: config.apiKeysFile,
+      metricsAuth: keys !== null && config.metricsAuth,
+      rateLimit: config.rateLimitMax > 0 ? `${config.rateLimitMax} per ${config.rateLimitWindowMs} ms` : 'off',
+      corsOrigins: config.corsOrigins ?? 'off',
+    },
+    'access control',
+  );
+  if (keys === null && !['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+    logger.warn(`listening on ${config.host} without API keys: anyone who reaches the port can use the API (set API_KEYS_FILE)`);
+  }
+}
+
+/** Opens the models the configuration describes (MODEL_REPOSITORY, else MODEL_DIR) and serves them. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
-  const classifier = await Classifier.open(serviceSettings(config, logger));
-  logStartup(classifier, logger);
-  return startServer(classifier, config, logger);
+  const models = await ModelRepository.open(repositorySettings(config, logger));
+  logStartup(models.resolve(), logger);
+  for (const { name, version, state, device, reason } of models.status()) logger.info({ model: name, version, state, device, reason }, `model ${name} version ${version}: ${state}`);
+  const server = await startServer(models, config, logger);
+  logAccessControl(server, config, logger);
+  return server;
 }
 
 /** `leukoserve serve`: returns an exit code when it cannot start; once listening, signals end it (exit 0). */
@@ -55,8 +77,12 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
     logger.fatal({ err: error }, 'start-up failed');
     return 1;
   }
+  // With a key file, SIGHUP re-reads it (as daemons reload their configuration) instead of closing.
+  const keys = server.app.apiKeys;
+  const reloadOnHangUp = keys !== null && config.apiKeysFile !== undefined;
+  if (reloadOnHangUp) process.on('SIGHUP', () => void keys.reload());
   // In-flight images may wait up to the request time-out: give them that long before a forced exit.
-  closeWithGrace({ delay: config.requestTimeoutMs + 5000, logger }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.requestTimeoutMs + 5000, logger, skip: reloadOnHangUp ? ['SIGHUP'] : [] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'closing after an unexpected error');
     else logger.info({ signal }, 'closing: no new requests, finishing in-flight work');
     await server.close();

@@ -28,6 +28,13 @@ const fraction = z
   .regex(/^(0|1|0?\.\d+|1\.0*)$/, 'expected a number from 0 to 1')
   .transform(Number)
   .pipe(z.number().min(0).max(1));
+/** A comma-separated list, blanks dropped. */
+const commaList = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+
+const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** Browser origins as a browser sends them: scheme://host[:port], nothing after. */
+const origin = z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'expected origins like http://lab-pc.local:3000');
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -39,6 +46,21 @@ export const OPTIONS = {
   port: { env: 'PORT', flag: 'port', default: '8080', schema: integer(0, 65535), help: 'TCP port to listen on (0 = any free port)' },
   host: { env: 'HOST', flag: 'host', default: '127.0.0.1', schema: z.string().min(1), help: 'address to bind; the container sets 0.0.0.0' },
   modelDir: { env: 'MODEL_DIR', flag: 'model-dir', default: 'models/default', schema: z.string().min(1), help: 'directory holding manifest.json and the IR files' },
+  modelRepository: {
+    env: 'MODEL_REPOSITORY',
+    flag: 'model-repository',
+    default: undefined,
+    schema: z.string().min(1),
+    help: 'watched model repository <name>/<version>/manifest.json (as OVMS lays it out); replaces MODEL_DIR',
+  },
+  modelName: { env: 'MODEL_NAME', flag: 'model-name', default: undefined, schema: z.string().min(1), help: "the repository's model /classify serves (default: the first by name)" },
+  repositoryPollMs: {
+    env: 'REPOSITORY_POLL_MS',
+    flag: 'repository-poll-ms',
+    default: '2000',
+    schema: integer(0),
+    help: 'how often the model repository is rescanned besides file-system events; 0 = events only',
+  },
   devices: { env: 'DEVICE', flag: 'device', default: INFERENCE_DEFAULTS.devices.join(','), schema: deviceList, help: 'device priority list, first listed by the runtime and compiling wins; use ";" between entries when one is MULTI:a,b' },
   numRequests: { env: 'NUM_REQUESTS', flag: 'num-requests', default: undefined, schema: integer(1, 256), help: "parallel infer requests (default: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS)" },
   maxQueue: { env: 'MAX_QUEUE', flag: 'max-queue', default: String(INFERENCE_DEFAULTS.maxQueue), schema: integer(0, 100_000), help: 'images waiting for a free infer request; more are refused with 503 QUEUE_FULL' },
@@ -58,7 +80,7 @@ export const OPTIONS = {
     env: 'ACCEPT_DAMAGED_IMAGES',
     flag: 'accept-damaged-images',
     default: 'false',
-    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+    schema: boolean,
     help: 'classify images that decode with damage (a corrupt JPEG scan) with a warning, instead of 422 CORRUPT_IMAGE',
   },
   performanceHint: { env: 'PERFORMANCE_HINT', flag: 'performance-hint', default: INFERENCE_DEFAULTS.performanceHint, schema: z.enum(PERFORMANCE_HINTS), help: "OpenVINO's hint: THROUGHPUT (streams, best under load) or LATENCY (one request uses every core)" },
@@ -119,6 +141,39 @@ export const OPTIONS = {
     schema: integer(1),
     help: 'how long an idle keep-alive connection stays open after a response',
   },
+  apiKeys: {
+    env: 'API_KEYS',
+    flag: 'api-keys',
+    default: undefined,
+    secret: true,
+    schema: commaList.pipe(z.array(z.string()).min(1, 'expected at least one key')),
+    help: 'comma-separated API keys: every route but /health/* (and /metrics) then needs `Authorization: Bearer <key>`; prefer API_KEYS_FILE',
+  },
+  apiKeysFile: {
+    env: 'API_KEYS_FILE',
+    flag: 'api-keys-file',
+    default: undefined,
+    schema: z.string().min(1),
+    help: 'file of API keys, one a line, # comments; re-read when it changes and on SIGHUP (rotation: list old and new key, then drop the old)',
+  },
+  metricsAuth: { env: 'METRICS_AUTH', flag: 'metrics-auth', default: 'false', schema: boolean, help: 'with API keys set, /metrics needs a key too (off: a Prometheus scraper needs none)' },
+  rateLimitMax: {
+    env: 'RATE_LIMIT_MAX',
+    flag: 'rate-limit-max',
+    default: '0',
+    schema: integer(0),
+    help: 'requests per RATE_LIMIT_WINDOW_MS per API key (per client address without keys), then 429 RATE_LIMITED; 0 = no limit',
+  },
+  rateLimitWindowMs: { env: 'RATE_LIMIT_WINDOW_MS', flag: 'rate-limit-window-ms', default: '60000', schema: integer(1), help: 'the window RATE_LIMIT_MAX counts in' },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    flag: 'cors-origins',
+    default: undefined,
+    schema: commaList.pipe(z.array(origin).min(1, 'expected at least one origin')),
+    help: 'comma-separated browser origins allowed to call the API (CORS); unset = none',
+  },
+  tlsCert: { env: 'TLS_CERT', flag: 'tls-cert', default: undefined, schema: z.string().min(1), help: 'PEM certificate (chain) file: with TLS_KEY, the server speaks HTTPS only' },
+  tlsKey: { env: 'TLS_KEY', flag: 'tls-key', default: undefined, schema: z.string().min(1), help: "PEM private key file of TLS_CERT's certificate" },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },
 } as const;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ClassifierSettings } from '../service/index.js';
+import type { ClassifierSettings, RepositorySettings } from '../service/index.js';
 import type { Config } from './options.js';
 
 /** The one mapping from the validated configuration to what the service is opened with. */
@@ -25,5 +25,16 @@ export function serviceSettings(config: Config, logger?: Logger): ClassifierSett
       failbackIntervalMs: config.failbackIntervalMs,
     },
     logger,
+  };
+}
+
+/** The models to serve: MODEL_REPOSITORY when set, else MODEL_DIR as a one-model repository. */
+export function repositorySettings(config: Config, logger?: Logger): RepositorySettings {
+  const { modelDir: _, ...classifier } = serviceSettings(config, logger);
+  return {
+    source: config.modelRepository === undefined ? { modelDir: config.modelDir } : { repository: config.modelRepository },
+    defaultModel: config.modelName,
+    pollIntervalMs: config.repositoryPollMs,
+    classifier,
   };
 }

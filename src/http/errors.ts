@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RAW_UPLOAD_MEDIA_TYPES, serviceErrorCode, type ServiceErrorCode } from '../service/index.js';
 
 /** Every `code` a client can receive: the README's error table lists exactly these. */
@@ -24,6 +25,12 @@ export const PUBLIC_ERROR_CODES = [
   'QUEUE_FULL',
   'NOT_READY',
   'INFERENCE_TIMEOUT',
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'INVALID_TENSOR',
+  'INVALID_INFER_REQUEST',
+  'MODEL_NOT_FOUND',
+  'MODEL_NOT_READY',
 ] as const;
 
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
@@ -45,8 +52,8 @@ export interface ErrorLimits {
 interface PublicError {
   statusCode: number;
   code: PublicErrorCode;
-  /** Sent as Retry-After (seconds) for errors a client should simply retry. */
-  retryAfterSeconds?: number;
+  /** Response headers the error comes with: Retry-After for errors a client should simply retry, WWW-Authenticate for 401. */
+  headers?: Readonly<Record<string, string>>;
   /** A public message replacing the error's own (Fastify's are terse; internals stay in the log). */
   message?: (limits: ErrorLimits) => string;
 }
@@ -76,9 +83,23 @@ export class MalformedMultipartError extends HttpError {
   }
 }
 
+/** A KServe v2 inference request that the protocol, or this model, does not allow. */
+export class InvalidInferRequestError extends HttpError {
+  constructor(message: string) {
+    super(400, 'INVALID_INFER_REQUEST', message);
+  }
+}
+
 export class NotReadyError extends HttpError {
   constructor(message: string) {
     super(503, 'NOT_READY', message);
+  }
+}
+
+/** Over RATE_LIMIT_MAX requests in the window; @fastify/rate-limit has set Retry-After. */
+export class RateLimitedError extends HttpError {
+  constructor(message: string) {
+    super(429, 'RATE_LIMITED', message);
   }
 }
 
@@ -93,6 +114,8 @@ export class ImageFailure extends Error {
   }
 }
 
+// Overload and time-outs are the client's to retry; one second is about a dozen images on one device.
+const retryInASecond: PublicError = { statusCode: 503, code: 'QUEUE_FULL', headers: { 'retry-after': '1' } };
 const inferenceFailed: PublicError = { statusCode: 500, code: 'INFERENCE_FAILED' };
 const notReady: PublicError = { statusCode: 503, code: 'NOT_READY' };
 const INTERNAL_MESSAGE = 'internal error (details in the server log under this request id)';
@@ -105,12 +128,14 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   IMAGE_TOO_LARGE: { statusCode: 413, code: 'IMAGE_TOO_LARGE' },
   // The deadline counts only the decode itself, once it has a slot: overrunning it is the image's cost.
   IMAGE_DECODE_TIMEOUT: { statusCode: 422, code: 'IMAGE_DECODE_TIMEOUT' },
-  IMAGE_DECODE_QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL', retryAfterSeconds: 1 },
-  // Overload and time-outs are the client's to retry; one second is about a dozen images on one device.
-  QUEUE_FULL: { statusCode: 503, code: 'QUEUE_FULL', retryAfterSeconds: 1 },
+  IMAGE_DECODE_QUEUE_FULL: retryInASecond,
+  QUEUE_FULL: retryInASecond,
   INFERENCE_TIMEOUT: { statusCode: 504, code: 'INFERENCE_TIMEOUT' },
   BACKEND_NOT_READY: notReady,
   CLASSIFIER_CLOSED: notReady,
+  INVALID_TENSOR: { statusCode: 400, code: 'INVALID_TENSOR' },
+  MODEL_NOT_FOUND: { statusCode: 404, code: 'MODEL_NOT_FOUND' },
+  MODEL_NOT_READY: { statusCode: 503, code: 'MODEL_NOT_READY' },
   OPENVINO_ERROR: inferenceFailed,
   INPUT_SIZE_MISMATCH: inferenceFailed,
   OBJECT_DISPOSED: inferenceFailed,
@@ -127,6 +152,14 @@ const FROM_SERVICE: Readonly<Record<ServiceErrorCode, PublicError>> = {
   IMAGE_PIPELINE_FAILED: internal,
 };
 
+/** The challenge of RFC 6750: the scheme a client must use. */
+const unauthorized = (message: string): PublicError => ({
+  statusCode: 401,
+  code: 'UNAUTHORIZED',
+  headers: { 'www-authenticate': 'Bearer realm="leukoserve"' },
+  message: () => message,
+});
+
 const tooLarge = (limits: ErrorLimits) => `upload too large: at most ${limits.maxFileBytes} bytes per image (MAX_FILE_BYTES)`;
 
 const malformedMultipart = (reason: string) => () => `malformed multipart/form-data: ${reason}`;
@@ -135,7 +168,7 @@ const badRequest: PublicError = { statusCode: 400, code: 'BAD_REQUEST', message:
 
 /**
  * The codes Fastify, @fastify/multipart and Node's HTTP server give their client errors, as this API
- * names them. Node's reach the error handler when a client resets its upload, and the connection
+ * names them (bearer-auth's included). Node's reach the error handler when a client resets its upload, and the connection
  * handler (connection-errors.ts) when the HTTP parser refuses a request before Fastify sees it.
  */
 const FROM_FASTIFY = {
@@ -158,6 +191,9 @@ const FROM_FASTIFY = {
     message: () => 'the request was not received in time (HEADERS_TIMEOUT_MS for the headers, UPLOAD_TIMEOUT_MS for the whole request)',
   },
   HPE_HEADER_OVERFLOW: { statusCode: 431, code: 'HEADERS_TOO_LARGE', message: () => 'request headers too large' },
+  // @fastify/bearer-auth's: "invalid" is a wrong key and a malformed header alike; the key is never repeated.
+  FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER: unauthorized('missing API key: send `Authorization: Bearer <key>`'),
+  FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER: unauthorized('API key refused: send `Authorization: Bearer <key>` with a key of API_KEYS / API_KEYS_FILE'),
 } as const satisfies Record<string, PublicError>;
 
 /** Form fields that are not files: a form needs none, a few are tolerated. */
@@ -180,10 +216,19 @@ export function toConnectionErrorBody(error: unknown, limits: ErrorLimits): Erro
   return { statusCode: known.statusCode, code: known.code, error: STATUS_CODES[known.statusCode] ?? 'Error', message: known.message?.(limits) ?? '' };
 }
 
-/** An error response: its body and, for overload, how long to wait. */
+/** Logs a failed request (5xx as errors, with the cause) and sets its status and headers; returns the body to send. */
+export function answerError(thrown: unknown, request: FastifyRequest, reply: FastifyReply, limits: ErrorLimits): ErrorBody {
+  const { body, headers } = toErrorReply(thrown, limits);
+  if (body.statusCode >= 500) request.log.error({ err: thrown, code: body.code }, body.message);
+  else request.log.info({ code: body.code }, body.message);
+  reply.status(body.statusCode).headers(headers);
+  return body;
+}
+
+/** An error response: its body and the headers that go with it. */
 export interface ErrorReply {
   body: ErrorBody;
-  retryAfterSeconds?: number | undefined;
+  headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -193,15 +238,15 @@ export interface ErrorReply {
 export function toErrorReply(thrown: unknown, limits: ErrorLimits): ErrorReply {
   const error = thrown instanceof ImageFailure ? thrown.cause : thrown;
   const prefix = thrown instanceof ImageFailure ? `${thrown.filename}: ` : '';
-  const reply = (statusCode: number, code: string, message: string, retryAfterSeconds?: number): ErrorReply => ({
+  const reply = (statusCode: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): ErrorReply => ({
     body: { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message: prefix + message },
-    retryAfterSeconds,
+    headers,
   });
   if (error instanceof HttpError) return reply(error.statusCode, error.code, error.message);
   const serviceCode = serviceErrorCode(error);
   const known = serviceCode === null ? fromFastify((error as { code?: unknown } | null)?.code) : FROM_SERVICE[serviceCode];
   if (known !== undefined) {
-    return reply(known.statusCode, known.code, known.message?.(limits) ?? (error as Error).message, known.retryAfterSeconds);
+    return reply(known.statusCode, known.code, known.message?.(limits) ?? (error as Error).message, known.headers);
   }
   // Fastify's other client errors (validation, bad JSON...) keep their own status and code.
   const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };

@@ -2,7 +2,8 @@
 // itself: the provider's runtime entry would also load TypeBox's compiler (slower start-up), and
 // the provider is only needed for types.
 import { Type } from 'typebox';
-export { ClassifyResponseSchema, DeviceReportSchema } from '../service/index.js';
+import { VersionStatusSchema } from '../service/index.js';
+export { ClassifyResponseSchema, DeviceReportSchema, VersionStatusSchema } from '../service/index.js';
 
 export const ErrorSchema = Type.Object(
   {
@@ -16,6 +17,8 @@ export const ErrorSchema = Type.Object(
 
 export const ClassifyQuerySchema = Type.Object({
   filename: Type.Optional(Type.String({ maxLength: 255, description: 'name echoed in the prediction of a raw-body upload' })),
+  model: Type.Optional(Type.String({ maxLength: 255, description: 'a model of the repository (default: MODEL_NAME, or the first by name)' })),
+  version: Type.Optional(Type.String({ maxLength: 32, description: 'a loaded version of that model (default: its highest ready version)' })),
 });
 
 export const StatusSchema = Type.Object({ status: Type.String() });
@@ -23,7 +26,10 @@ export const StatusSchema = Type.Object({ status: Type.String() });
 export const ReadySchema = Type.Object({ status: Type.Literal('ready'), device: Type.String() });
 
 /** The manifest is validated by zod on load; here it is passed through as is. */
-export const ManifestResponseSchema = Type.Object({}, { additionalProperties: true, description: 'models/<name>/manifest.json of the loaded model' });
+export const ManifestResponseSchema = Type.Object(
+  { repository: Type.Array(VersionStatusSchema, { description: 'every model version known: loading, ready (with its device) or failed (with the reason)' }) },
+  { additionalProperties: true, description: 'manifest.json of the model, and the repository\'s state' },
+);
 
 /** The error responses a route documents, all with the one error shape. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorSchema> {

@@ -1,33 +1,34 @@
 import type { Logger } from 'pino';
-import type { Classifier } from '../service/index.js';
+import { Classifier, ModelRepository } from '../service/index.js';
 import { buildApp, type App, type AppOptions, type HttpConfig } from './app.js';
 
 export type ServerConfig = HttpConfig & { port: number; host: string };
 
 export interface RunningServer {
   app: App;
-  classifier: Classifier;
+  models: ModelRepository;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
-  /** Stop accepting, let in-flight requests finish, then close the classifier (native objects). Idempotent. */
+  /** Stop accepting, let in-flight requests finish, then close the models (native objects). Idempotent. */
   close(): Promise<void>;
 }
 
-/** Serves `classifier` over HTTP; owns it from here on (closes it when listening fails, and in close()). */
-export async function startServer(classifier: Classifier, config: ServerConfig, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
+/** Serves the models (a Classifier: one model) over HTTP; owns them from here on (closes them when listening fails, and in close()). */
+export async function startServer(served: ModelRepository | Classifier, config: ServerConfig, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
+  const models = served instanceof Classifier ? ModelRepository.of(served) : served;
   let app: App;
   let url: string;
   try {
-    app = await buildApp(classifier, config, logger, options);
+    app = await buildApp(models, config, logger, options);
     url = await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    await classifier.close();
+    await models.close();
     throw error;
   }
   let closing: Promise<void> | null = null;
   const close = async () => {
     await app.close();
-    await classifier.close();
+    await models.close();
   };
-  return { app, classifier, url, close: () => (closing ??= close()) };
+  return { app, models, url, close: () => (closing ??= close()) };
 }

@@ -13,8 +13,9 @@ import {
 } from '../inference/index.js';
 import { loadManifest, type LoadedManifest, type Manifest } from '../model/manifest.js';
 import type { ModelSummary, Prediction, PredictionSource } from './classify-response.js';
-import { ClassifierClosedError, ModelMismatchError } from './errors.js';
+import { ClassifierClosedError, InvalidTensorError, ModelMismatchError } from './errors.js';
 import { modelWarnings } from './model-warnings.js';
+import { toPixelGrid } from './pixel-grid.js';
 import { softmax } from './softmax.js';
 
 /** Everything a Classifier is opened with: config maps to this once (src/config/service-settings.ts). */
@@ -86,12 +87,27 @@ export class Classifier implements PredictionSource {
   #closing: Promise<void> | null = null;
   /** classify() calls not finished yet: close() waits for them, including those still decoding. */
   readonly #pending = new Set<Promise<Prediction>>();
+  /** The model's input scaling, which tensors sent as floats are checked against. */
+  readonly #scaling: { mean: number; scale: number };
+  /** Opens the model with its own f32 input, for float tensors off the u8 grid; compiled on first use. */
+  readonly #openFloatBackend: (() => Promise<InferenceBackend>) | null;
+  #floatBackend: Promise<InferenceBackend> | null = null;
 
-  /** Takes ownership of `backend`; refuses (ModelMismatchError) a model that does not fit the manifest. */
-  constructor(model: LoadedManifest, backend: InferenceBackend, settings: Pick<ClassifierSettings, 'imaging' | 'inference'>) {
+  /**
+   * Takes ownership of `backend`; refuses (ModelMismatchError) a model that does not fit the manifest.
+   * `openFloatBackend`, when given, opens the model taking f32 in the model's range (see classifyTensor).
+   */
+  constructor(
+    model: LoadedManifest,
+    backend: InferenceBackend,
+    settings: Pick<ClassifierSettings, 'imaging' | 'inference'>,
+    openFloatBackend: (() => Promise<InferenceBackend>) | null = null,
+  ) {
     const { manifest } = model;
     this.model = model;
     this.#backend = backend;
+    this.#scaling = inceptionScale(manifest.preprocessing.range);
+    this.#openFloatBackend = openFloatBackend;
     this.#modelWarnings = modelWarnings(manifest);
     this.#logits = manifest.output.kind === 'logits';
     const { height, width } = spatialSize(manifest.input);
@@ -118,9 +134,13 @@ export class Classifier implements PredictionSource {
   /** The manifest's model on the OpenVINO backend. */
   static async open(settings: ClassifierSettings): Promise<Classifier> {
     const model = await loadManifest(settings.modelDir);
-    const backend = await openBackend(backendOptions(model, settings));
+    const options = backendOptions(model, settings);
+    const backend = await openBackend(options);
+    // The model's own input is f32 NHWC in its range: a float tensor off the u8 grid can go to it as is.
+    const { layout, element_type } = model.manifest.input;
+    const openFloat = layout === 'NHWC' && element_type === 'f32' ? () => openBackend({ ...options, inputConversion: undefined }) : null;
     try {
-      return new Classifier(model, backend, settings);
+      return new Classifier(model, backend, settings, openFloat);
     } catch (error) {
       await backend.close();
       throw error;
@@ -169,6 +189,59 @@ export class Classifier implements PredictionSource {
     const image = await this.#decoder.run(bytes);
     const decode = performance.now() - started;
     const { output, queueMs, inferMs } = await this.#backend.run(image.pixels);
+    return this.#prediction(output, { decode: round(decode), queue: round(queueMs), infer: round(inferMs) }, filename, image.warnings);
+  }
+
+  /**
+   * One already-preprocessed image, NHWC RGB at the model's size: u8 pixels (the service's own
+   * preprocessing output), or f32 in the model's range. Floats on the u8 grid, (u - mean) / scale,
+   * are snapped to it and run as u8: the same scores as the image through classify(). Floats off it
+   * run on a second compilation of the model taking f32 (compiled on first use, kept after).
+   */
+  classifyTensor(pixels: Uint8Array | Float32Array): Promise<Prediction> {
+    if (this.#closing !== null) return Promise.reject(new ClassifierClosedError());
+    const work = this.#runTensor(pixels);
+    this.#pending.add(work);
+    const forget = () => this.#pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** Values per image the model takes: height x width x 3. */
+  get tensorSize(): number {
+    const { height, width } = spatialSize(this.model.manifest.input);
+    return height * width * 3;
+  }
+
+  async #runTensor(pixels: Uint8Array | Float32Array): Promise<Prediction> {
+    if (pixels.length !== this.tensorSize) {
+      throw new InvalidTensorError(`a tensor of ${pixels.length} values; the model takes ${this.tensorSize} per image (NHWC ${this.model.manifest.input.shape.slice(1).join('x')})`);
+    }
+    let backend = this.#backend;
+    let input = pixels;
+    if (pixels instanceof Float32Array) {
+      const { mean, scale } = this.#scaling;
+      const [lo, hi] = this.model.manifest.preprocessing.range;
+      const grid = toPixelGrid(pixels, mean, scale);
+      if (grid !== null) input = grid;
+      else {
+        if (!pixels.every((x) => x >= lo && x <= hi)) throw new InvalidTensorError(`FP32 values must lie in [${lo}, ${hi}] (NaN is refused)`);
+        if (this.#openFloatBackend === null) throw new InvalidTensorError('this model takes FP32 only on the u8 grid ((u - mean) / scale); send UINT8 or an encoded image');
+        backend = await this.#floatInput(this.#openFloatBackend);
+      }
+    }
+    const { output, queueMs, inferMs } = await backend.run(input);
+    return this.#prediction(output, { decode: 0, queue: round(queueMs), infer: round(inferMs) }, null, []);
+  }
+
+  #floatInput(open: () => Promise<InferenceBackend>): Promise<InferenceBackend> {
+    this.#floatBackend ??= open();
+    // A failed compilation is retried by the next off-grid tensor.
+    this.#floatBackend.catch(() => (this.#floatBackend = null));
+    return this.#floatBackend;
+  }
+
+  #prediction(output: Float32Array, timing: Prediction['timing_ms'], filename: string | null, warnings: string[]): Prediction {
     const probabilities = this.#logits ? softmax(output) : output;
     const { labels } = this.model.manifest;
     const scores: Record<string, number> = {};
@@ -182,14 +255,17 @@ export class Classifier implements PredictionSource {
       label: labels[best]!,
       score: probabilities[best]!,
       scores,
-      timing_ms: { decode: round(decode), queue: round(queueMs), infer: round(inferMs) },
-      warnings: image.warnings,
+      timing_ms: timing,
+      warnings,
     };
   }
 
   /** Refuse new images, finish the ones started (decoding, queued, running), then free the backend. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= Promise.allSettled([...this.#pending]).then(() => this.#backend.close());
+    this.#closing ??= Promise.allSettled([...this.#pending]).then(async () => {
+      const float = await this.#floatBackend?.catch(() => null);
+      await Promise.all([this.#backend.close(), float?.close()]);
+    });
     return this.#closing;
   }
 }

@@ -1,5 +1,5 @@
 /** The service layer's own error catalog (the layers below have theirs). */
-export const CLASSIFIER_ERROR_CODES = ['MODEL_MISMATCH', 'CLASSIFIER_CLOSED'] as const;
+export const CLASSIFIER_ERROR_CODES = ['MODEL_MISMATCH', 'CLASSIFIER_CLOSED', 'INVALID_TENSOR', 'MODEL_NOT_FOUND', 'MODEL_NOT_READY'] as const;
 
 export type ClassifierErrorCode = (typeof CLASSIFIER_ERROR_CODES)[number];
 
@@ -21,4 +21,19 @@ export class ClassifierClosedError extends ClassifierError {
   constructor() {
     super('the classifier is closing: no new images are taken');
   }
+}
+
+/** A preprocessed tensor that is not the model's input: wrong size, or values outside the model's range. */
+export class InvalidTensorError extends ClassifierError {
+  readonly code = 'INVALID_TENSOR';
+}
+
+/** No model (or version) of that name in the repository. */
+export class ModelNotFoundError extends ClassifierError {
+  readonly code = 'MODEL_NOT_FOUND';
+}
+
+/** The model exists but no version of it serves now: loading, or every version failed to load. */
+export class ModelNotReadyError extends ClassifierError {
+  readonly code = 'MODEL_NOT_READY';
 }

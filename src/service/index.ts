@@ -10,6 +10,7 @@ export {
   type Prediction,
 } from './classify-response.js';
 export { deviceStatus } from './device-status.js';
+export { ModelRepository, VersionStatusSchema, type ModelSource, type RepositorySettings, type VersionStatus } from './model-repository.js';
 export { DeviceReportSchema, type DeviceReport } from '../devices/index.js';
 export { SERVICE_ERROR_CODES, serviceErrorCode, type ServiceErrorCode } from './error-catalog.js';
 export type { BackendStats, BackendReport, Readiness } from '../inference/index.js';

@@ -61,13 +61,16 @@ t.test('GET /model is the manifest of the loaded model', async (t) => {
   const res = await app.inject('/model');
   t.equal(res.statusCode, 200);
   const { readFile } = await import('node:fs/promises');
-  t.same(res.json(), JSON.parse(await readFile(path.join(MODEL_DIR, 'manifest.json'), 'utf8')));
+  const { repository, ...manifest } = res.json();
+  t.same(manifest, JSON.parse(await readFile(path.join(MODEL_DIR, 'manifest.json'), 'utf8')));
+  t.match(repository, [{ name: classifier.summary.name, version: '1', state: 'ready', reason: null, device: 'CPU' }], 'what is loaded where');
 });
 
 t.test('GET /devices: runtime, CPU with its full name, compiled device, and the mocked stick invisible to the runtime', async (t) => {
   const res = await app.inject('/devices');
   t.equal(res.statusCode, 200);
   const body = res.json();
+  t.match(body.models, [{ version: '1', state: 'ready', device: 'CPU' }], 'each model version and its device');
   t.match(body.runtime.version, /^\d{4}\.\d+/);
   t.match(body.runtime.library, /^libopenvino_c\.so[.\d]*$/, 'the file name only: no absolute path leaves the server');
   const cpu = body.available.find((d: { name: string }) => d.name === 'CPU');
@@ -201,13 +204,12 @@ t.test('GET /metrics: counters and histograms after requests', async (t) => {
   t.match(text, /leukoserve_http_requests_total\{route="\/classify",method="POST",status="200"\} 1\n/);
   t.match(text, /leukoserve_http_requests_total\{route="\/classify",method="POST",status="415"\} 1\n/);
   t.match(text, /leukoserve_http_request_duration_seconds_count\{route="\/classify"\} 2\n/);
-  t.match(text, /leukoserve_decode_seconds_count 2\n/);
-  t.match(text, /leukoserve_queue_seconds_count 2\n/);
-  t.match(text, /leukoserve_infer_seconds_count 2\n/);
+  const labels = `model="${classifier.summary.name}",version="1"`;
+  for (const stage of ['decode', 'queue', 'infer']) t.match(text, `leukoserve_${stage}_seconds_count{${labels}} 2\n`);
   t.match(text, /leukoserve_queue_depth 0\n/);
   t.match(text, /leukoserve_active_inferences 0\n/);
-  t.match(text, /leukoserve_device_info\{device="CPU"\} 1\n/);
-  t.match(text, new RegExp(`leukoserve_model_info\\{name="${classifier.summary.name}",version="${classifier.summary.version}",trained="false"\\} 1\\n`));
+  t.match(text, `leukoserve_device_info{device="CPU",${labels}} 1\n`);
+  t.match(text, `leukoserve_model_info{${labels},name="${classifier.summary.name}",manifest_version="${classifier.summary.version}",trained="false"} 1\n`);
   t.match(text, /process_cpu_user_seconds_total/);
 });
 

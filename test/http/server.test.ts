@@ -23,7 +23,7 @@ t.test('a real listening server answers every endpoint over TCP', async (t) => {
   t.equal((await fetch(`${server.url}/health/live`)).status, 200);
   const ready = await fetch(`${server.url}/health/ready`);
   t.same(await ready.json(), { status: 'ready', device: 'CPU' });
-  t.equal(((await (await fetch(`${server.url}/model`)).json()) as { name: string }).name, server.classifier.summary.name);
+  t.equal(((await (await fetch(`${server.url}/model`)).json()) as { name: string }).name, server.models.resolve().summary.name);
   t.equal(((await (await fetch(`${server.url}/devices`)).json()) as { compiled: { device: string } }).compiled.device, 'CPU');
 
   const res = await fetch(`${server.url}/classify`, { method: 'POST', body: form('all2', 'field') });
@@ -46,13 +46,14 @@ t.test('a real listening server answers every endpoint over TCP', async (t) => {
 t.test('shutdown drains: a request in flight when close() starts still gets its 200, then the port is closed', async (t) => {
   const inFlight = fetch(`${server.url}/classify`, { method: 'POST', body: form('all1', 'hem1', 'all2', 'field') });
   // Close only once the images are on the pool, so the request is certainly in flight.
-  while (server.classifier.stats().active + server.classifier.stats().queued === 0) await new Promise((r) => setTimeout(r, 2));
+  const classifier = server.models.resolve();
+  while (classifier.stats().active + classifier.stats().queued === 0) await new Promise((r) => setTimeout(r, 2));
   const closing = server.close();
   const res = await inFlight;
   t.equal(res.status, 200);
   t.equal(res.headers.get('connection'), 'close', 'its keep-alive socket closes instead of holding the server open');
   t.equal(((await res.json()) as ClassifyResponse).predictions.length, 4);
   await closing;
-  t.equal(server.classifier.readiness().ready, false, 'pool closed after the drain');
+  t.equal(classifier.readiness().ready, false, 'pool closed after the drain');
   await t.rejects(fetch(`${server.url}/health/live`), 'nothing listens any more');
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import t from 'tap';
 import { HttpMetrics } from '../../src/http/metrics.js';
+import { ModelRepository } from '../../src/service/index.js';
 import { softmax } from '../../src/service/softmax.js';
 import { openCpuClassifier } from '../support/cpu-classifier.js';
 import { fixture } from '../support/fixtures.js';
@@ -67,7 +68,7 @@ t.test('close drains and is idempotent; afterwards the classifier is not ready',
 t.test('a mocked stick that vanishes mid-inference: the model fails over to the real CPU; the metric follows', async (t) => {
   const { classifier: failing, stick } = await openStickClassifier({ cacheDir });
   t.teardown(() => failing.close());
-  const metrics = new HttpMetrics(failing);
+  const metrics = new HttpMetrics(ModelRepository.of(failing));
   t.equal(failing.device, 'MYRIAD');
   const { bytes } = fixture('all1');
   stick.failing = true;
@@ -81,7 +82,7 @@ t.test('a mocked stick that vanishes mid-inference: the model fails over to the 
   t.equal(failing.device, 'CPU');
   t.match(failing.inferenceReport().switches, [{ kind: 'failover', device: 'MYRIAD', reason: /X_LINK_ERROR/, to: 'CPU' }]);
   const deviceInfo = await metrics.registry.getSingleMetricAsString('leukoserve_device_info');
-  t.match(deviceInfo, /leukoserve_device_info\{device="CPU"\} 1/, 'the device metric follows the failover');
+  t.match(deviceInfo, /leukoserve_device_info\{device="CPU",model="leukoserve-inception-v3",version="1"\} 1/, 'the device metric follows the failover');
   t.notMatch(deviceInfo, /MYRIAD/);
   const after = await failing.classify(bytes);
   const reference = await classifier.classify(bytes);

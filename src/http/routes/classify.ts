@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { classifyResponse, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, type Classifier, type Prediction } from '../../service/index.js';
+import { classifyResponse, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, type Classifier, type ModelRepository, type Prediction } from '../../service/index.js';
 import { ImageFailure, MalformedMultipartError, NoImageError } from '../errors.js';
 import type { HttpMetrics } from '../metrics.js';
 import { ClassifyQuerySchema, ClassifyResponseSchema, errorResponses } from '../schemas.js';
 
 export interface ClassifyRouteOptions {
-  classifier: Classifier;
+  models: ModelRepository;
   metrics: HttpMetrics;
 }
 
@@ -17,11 +17,18 @@ function formReaderError(error: unknown): unknown {
   return error instanceof Error && !('code' in error) ? new MalformedMultipartError(error) : error;
 }
 
-export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = async (app, { classifier, metrics }) => {
-  const classifyOne = async (bytes: Uint8Array, filename: string | null, label: string): Promise<Prediction> => {
+/** The model a request names (?model=, ?version=), resolved once per request. */
+interface Served {
+  classifier: Classifier;
+  name: string;
+  version: string;
+}
+
+export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = async (app, { models, metrics }) => {
+  const classifyOne = async (served: Served, bytes: Uint8Array, filename: string | null, label: string): Promise<Prediction> => {
     try {
-      const prediction = await classifier.classify(bytes, filename);
-      metrics.observePrediction(prediction);
+      const prediction = await served.classifier.classify(bytes, filename);
+      metrics.observePrediction(prediction, served.name, served.version);
       return prediction;
     } catch (error) {
       throw new ImageFailure(label, error);
@@ -29,7 +36,7 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
   };
 
   /** Starts each image's classification as soon as its part is read, so decoding overlaps the upload. */
-  const classifyParts = async (request: FastifyRequest): Promise<Promise<Prediction>[]> => {
+  const classifyParts = async (served: Served, request: FastifyRequest): Promise<Promise<Prediction>[]> => {
     // If reading the form fails half-way, images already on the pool finish there and are dropped.
     const started: Promise<Prediction>[] = [];
     let index = 0;
@@ -45,7 +52,7 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
         index++;
         const bytes = await part.toBuffer();
         if (bytes.length === 0) throw new NoImageError(`${label} is empty`);
-        const prediction = classifyOne(bytes, name, label);
+        const prediction = classifyOne(served, bytes, name, label);
         prediction.catch(noop); // awaited below; without this an early failure would count as unhandled
         started.push(prediction);
       }
@@ -69,17 +76,25 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
       },
     },
     async (request) => {
-      let pending: Promise<Prediction>[];
-      if (request.isMultipart()) {
-        pending = await classifyParts(request);
-      } else {
-        const body = request.body;
-        if (!Buffer.isBuffer(body) || body.length === 0) throw new NoImageError('no image: the request body is empty');
-        const name = request.query.filename ?? null;
-        pending = [classifyOne(body, name, name === null ? 'image' : `image "${name}"`)];
-      }
-      const predictions = await Promise.all(pending);
-      return classifyResponse(classifier, predictions);
+      const name = request.query.model ?? models.defaultModel;
+      // The version is held while the upload is read: a swap meanwhile does not close it under the request.
+      return models.use(
+        async (classifier, version) => {
+          const served = { classifier, name, version };
+          let pending: Promise<Prediction>[];
+          if (request.isMultipart()) {
+            pending = await classifyParts(served, request);
+          } else {
+            const body = request.body;
+            if (!Buffer.isBuffer(body) || body.length === 0) throw new NoImageError('no image: the request body is empty');
+            const filename = request.query.filename ?? null;
+            pending = [classifyOne(served, body, filename, filename === null ? 'image' : `image "${filename}"`)];
+          }
+          return classifyResponse(classifier, await Promise.all(pending));
+        },
+        name,
+        request.query.version,
+      );
     },
   );
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Classifier } from '../../service/index.js';
+import type { ModelRepository } from '../../service/index.js';
 import { NotReadyError } from '../errors.js';
 import { errorResponses, ReadySchema, StatusSchema } from '../schemas.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ classifier: Classifier }> = async (app, { classifier }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ models: ModelRepository }> = async (app, { models }) => {
   app.get(
     '/health/live',
     { schema: { summary: 'Liveness: the process answers', response: { 200: StatusSchema } } },
@@ -18,6 +18,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ classifier: Classifier }>
       },
     },
     async () => {
+      const classifier = models.resolve();
       const readiness = classifier.readiness();
       if (!readiness.ready) throw new NotReadyError(`not ready: ${readiness.reason}`);
       return { status: 'ready' as const, device: classifier.device };
