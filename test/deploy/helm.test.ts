@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
@@ -115,18 +115,26 @@ t.test('helm lint, helm template and offline validation of every value set', { s
   const stickResource = `${defaults.devicePlugin.resourceDomain}/${defaults.devicePlugin.resourceName}`;
 
   await t.test('probes point at routes the app registers and answer without an API key', async (t) => {
+    // The app as the auth value set configures it: the rendered Secret's file, METRICS_AUTH from its env.
+    const auth = sets.get('auth')!;
+    const authEnv = new Map(app(auth.find((o) => o.kind === 'Deployment')!).env?.map((e) => [e.name, e.value]));
+    const keysFile = path.join(t.testdir(), 'api-keys');
+    await writeFile(keysFile, auth.find((o) => o.kind === 'Secret')!.stringData!['api-keys']!);
     const config = loadConfig([], {}).config;
     const classifier = await openCpuClassifier();
     t.teardown(() => classifier.close());
-    const server = await buildApp(classifier, config, silentLogger);
+    const server = await buildApp(classifier, { ...config, apiKeysFile: keysFile, metricsAuth: authEnv.get('METRICS_AUTH') === 'true' }, silentLogger);
     t.teardown(() => server.close());
+    t.equal((await server.inject('/model')).statusCode, 401, 'the keys from the rendered Secret are in force');
+    t.equal((await server.inject({ url: '/model', headers: { authorization: 'Bearer ci-key-not-secret-2' } })).statusCode, 200, 'a key of the Secret is accepted');
+    t.equal((await server.inject('/metrics')).statusCode, 401, 'METRICS_AUTH=true: Prometheus needs the key the ServiceMonitor sends');
     const paths = new Set(deployments.flatMap(({ o }) => [app(o).startupProbe, app(o).livenessProbe, app(o).readinessProbe].map((p) => p?.httpGet?.path)));
     t.same([...paths].sort(), ['/health/live', '/health/ready'], 'startup and liveness on /health/live, readiness on /health/ready');
     for (const url of paths) {
       t.ok(server.hasRoute({ method: 'GET', url: url! }), `GET ${url} is a route of src/http/app.ts`);
       t.equal((await server.inject({ method: 'GET', url: url! })).statusCode, 200, `GET ${url} answers 200 (ready, no key)`);
     }
-    const metrics = await server.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await server.inject({ url: '/metrics', headers: { authorization: 'Bearer ci-key-not-secret-1' } });
     t.match(metrics.body, /^leukoserve_queue_depth /m, '/metrics exports the gauge the autoscalers query');
     for (const { set, o } of deployments) {
       const c = app(o);
@@ -192,9 +200,7 @@ t.test('helm lint, helm template and offline validation of every value set', { s
   });
 
   t.test('the chart sets only settings the service reads', async (t) => {
-    // API_KEYS_FILE and METRICS_AUTH come with the API-key work, merged separately: once in options.ts,
-    // they are checked like the rest.
-    const known = new Set([...Object.values(OPTIONS).map((o) => o.env), 'API_KEYS_FILE', 'METRICS_AUTH']);
+    const known = new Set<string>(Object.values(OPTIONS).map((o) => o.env));
     for (const { set, o } of deployments) {
       for (const { name } of app(o).env ?? []) t.ok(known.has(name), `${set}: ${name} is a setting`);
     }
