@@ -161,8 +161,9 @@ compare() {
     const { DIR, LABEL } = process.env;
     let max = 0, where = "", all = [];
     for (const file of readdirSync(`${DIR}/amd64`).filter((f) => f.endsWith(".json"))) {
-      const a = JSON.parse(readFileSync(`${DIR}/amd64/${file}`, "utf8"));
-      const b = JSON.parse(readFileSync(`${DIR}/${LABEL}/${file}`, "utf8"));
+      // Each file is one /classify answer: its only prediction carries the label and scores.
+      const [a] = JSON.parse(readFileSync(`${DIR}/amd64/${file}`, "utf8")).predictions;
+      const [b] = JSON.parse(readFileSync(`${DIR}/${LABEL}/${file}`, "utf8")).predictions;
       if (a.label !== b.label) console.error(`${file}: label ${b.label} instead of ${a.label}`);
       for (const [label, score] of Object.entries(a.scores)) {
         const d = Math.abs(score - b.scores[label]);
