@@ -68,10 +68,16 @@ shape = json.load(open(os.environ["MANIFEST"]))["input"]["shape"]
 rng = np.random.default_rng(20221)
 np.save(os.environ["OUT"], rng.uniform(-1, 1, size=(int(os.environ["SAMPLES"]), *shape)).astype(np.float32))
 '
-mapfile -t irs < <("$python" -c 'import json, sys; m = json.load(open(sys.argv[1])); print("\n".join(m["ir"].values()))' "$model/manifest.json")
+mapfile -t irs < <("$python" -c 'import json, sys; m = json.load(open(sys.argv[1])); print("\n".join(f"{k}\t{v}" for k, v in m["ir"].items()))' "$model/manifest.json")
 ((${#irs[@]} >= 2)) || fail "models/default/manifest.json names ${#irs[@]} IR, expected FP32 and FP16"
 
-for ir in "${irs[@]}"; do
+# INT8 kernels differ between releases (rounding of the quantized convolutions): the INT8 IR must read,
+# compile and stay within 1e-2 of today's scores, the bound the manifest's agreement records hold it to;
+# the float IRs must give today's scores.
+for entry in "${irs[@]}"; do
+  IFS=$'\t' read -r precision ir <<<"$entry"
+  bound=1e-5
+  [[ $precision == int8 ]] && bound=1e-2
   name=${ir%.xml}
   t0=$SECONDS
   say "$(in_bullseye /venv/bin/python /work/openvino-2022-scores.py "/model/$ir" /work/inputs.npy "/work/$name-2022.npy" 2>&1)" \
@@ -81,7 +87,7 @@ for ir in "${irs[@]}"; do
   # shellcheck disable=SC2016 # Python in single quotes, not shell
   diff=$("$python" -c 'import sys, numpy as np; a, b = (np.load(f) for f in sys.argv[1:3]); print("%.2e" % np.abs(a - b).max())' \
     "$bullseye/work/$name-2022.npy" "$work/$name-now.npy")
-  awk -v d="$diff" 'BEGIN { exit !(d <= 1e-5) }' || fail "$ir: OpenVINO $version and today's runtime differ by $diff (> 1e-5)"
-  say "ok: $ir reads and compiles on OpenVINO $version's CPU plugin; scores equal today's within 1e-5 (max |diff| $diff, $((SECONDS - t0)) s)"
+  awk -v d="$diff" -v b="$bound" 'BEGIN { exit !(d <= b) }' || fail "$ir: OpenVINO $version and today's runtime differ by $diff (> $bound)"
+  say "ok: $ir reads and compiles on OpenVINO $version's CPU plugin; scores equal today's within $bound (max |diff| $diff, $((SECONDS - t0)) s)"
 done
 say "passed in $((SECONDS - started)) s"
