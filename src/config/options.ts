@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CPU_PRECISIONS, INFERENCE_DEFAULTS, PERFORMANCE_HINTS } from '../inference/settings.js';
+import { TTA_MODES } from '../service/tta.js';
 
 const MiB = 1024 * 1024;
 
@@ -62,6 +63,14 @@ export const OPTIONS = {
     default: String(INFERENCE_DEFAULTS.failbackIntervalMs),
     schema: integer(0),
     help: 'how often a device above the serving one is looked for (a stick plugged in again); 0 = never',
+  },
+  tta: { env: 'TTA', flag: 'tta', default: 'off', schema: z.enum(TTA_MODES), help: 'test-time augmentation: flips = the mean of the scores of the image and its 3 flips (4 inferences per image)' },
+  explainMaxInferences: {
+    env: 'EXPLAIN_MAX_INFERENCES',
+    flag: 'explain-max-inferences',
+    default: '150',
+    schema: integer(2, 10_000),
+    help: 'most forward passes one POST /explain may take (patch positions + 1); more is 400 EXPLANATION_TOO_COSTLY',
   },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },

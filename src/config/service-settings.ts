@@ -22,6 +22,7 @@ export function serviceSettings(config: Config, logger?: Logger): ClassifierSett
       cpuPrecision: config.cpuPrecision,
       failbackIntervalMs: config.failbackIntervalMs,
     },
+    tta: config.tta,
     logger,
   };
 }

@@ -12,11 +12,13 @@ import { withClassifyRequestBody } from './openapi.js';
 import { HttpMetrics } from './metrics.js';
 import { classifyRoute } from './routes/classify.js';
 import { devicesRoute } from './routes/devices.js';
+import { explainRoute } from './routes/explain.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
+import { webRoute } from './routes/web.js';
 
-export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles'>;
+export type HttpConfig = Pick<Config, 'maxFileBytes' | 'maxFiles' | 'explainMaxInferences'>;
 
 export interface AppOptions {
   /** Where /devices looks for USB sticks (default /sys). */
@@ -88,6 +90,8 @@ export async function buildApp(classifier: Classifier, config: HttpConfig, logge
   await app.register(healthRoutes, { classifier });
   await app.register(modelRoute, { classifier });
   await app.register(metricsRoute, { metrics });
+  await app.register(explainRoute, { classifier, maxInferences: config.explainMaxInferences });
+  await app.register(webRoute);
   return app;
 }
 

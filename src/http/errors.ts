@@ -18,6 +18,8 @@ export const PUBLIC_ERROR_CODES = [
   'QUEUE_FULL',
   'NOT_READY',
   'INFERENCE_TIMEOUT',
+  'EXPLANATION_TOO_COSTLY',
+  'BAD_EXPLANATION',
 ] as const;
 
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
@@ -66,6 +68,13 @@ export class NoImageError extends HttpError {
 export class NotReadyError extends HttpError {
   constructor(message: string) {
     super(503, 'NOT_READY', message);
+  }
+}
+
+/** An explanation refused before any work: a patch that does not fit the input, or more forward passes than EXPLAIN_MAX_INFERENCES. */
+export class ExplanationRefusedError extends HttpError {
+  constructor(code: 'EXPLANATION_TOO_COSTLY' | 'BAD_EXPLANATION', message: string) {
+    super(400, code, message);
   }
 }
 

@@ -2,7 +2,8 @@
 // itself: the provider's runtime entry would also load TypeBox's compiler (~200 ms more start-up),
 // and the provider is only needed for types.
 import { Type } from 'typebox';
-export { ClassifyResponseSchema, DeviceReportSchema } from '../service/index.js';
+import { OCCLUSION_DEFAULTS } from '../service/index.js';
+export { ClassifyResponseSchema, DeviceReportSchema, ExplainResponseSchema } from '../service/index.js';
 
 export const ErrorSchema = Type.Object(
   {
@@ -16,6 +17,12 @@ export const ErrorSchema = Type.Object(
 
 export const ClassifyQuerySchema = Type.Object({
   filename: Type.Optional(Type.String({ maxLength: 255, description: 'name echoed in the prediction of a raw-body upload' })),
+});
+
+export const ExplainQuerySchema = Type.Object({
+  ...ClassifyQuerySchema.properties,
+  patch: Type.Integer({ minimum: 1, default: OCCLUSION_DEFAULTS.patch, description: 'side of the grey patch in model-input pixels (at most the input side, 299)' }),
+  stride: Type.Integer({ minimum: 1, default: OCCLUSION_DEFAULTS.stride, description: 'step between patch positions; cost = ((299 - patch) / stride + 1)^2 + 1 inferences' }),
 });
 
 export const StatusSchema = Type.Object({ status: Type.String() });

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** public/ at the repository root: three levels up from src/http/routes and from dist/http/routes alike. */
+export const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../../public');
+
+/**
+ * The web page at `/`: plain HTML, CSS and JS from public/, no build step and nothing fetched from
+ * elsewhere. Only the files present at start are routed (no wildcard), so unknown paths keep the
+ * API's 404 JSON.
+ */
+export const webRoute: FastifyPluginAsync = async (app) => {
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, wildcard: false, decorateReply: false, index: 'index.html' });
+};
