@@ -22,6 +22,9 @@ export interface ConfidenceOutcome {
   correct: boolean;
 }
 
+/** Bin b holds floor(confidence * bins) = b; 1 goes to the last bin. */
+const binOf = (confidence: number, binCount: number) => Math.min(binCount - 1, Math.floor(confidence * binCount));
+
 /** Equal-width bins over [0,1] of the top-label confidence. */
 export function calibration(outcomes: readonly ConfidenceOutcome[], binCount = 10): Calibration {
   const bins: CalibrationBin[] = [];
@@ -29,7 +32,7 @@ export function calibration(outcomes: readonly ConfidenceOutcome[], binCount = 1
   for (let b = 0; b < binCount; b++) {
     const low = b / binCount;
     const high = (b + 1) / binCount;
-    const inBin = outcomes.filter(({ confidence: c }) => c >= low && (c < high || (b === binCount - 1 && c <= high)));
+    const inBin = outcomes.filter(({ confidence }) => binOf(confidence, binCount) === b);
     const count = inBin.length;
     const confidence = count === 0 ? null : inBin.reduce((a, o) => a + o.confidence, 0) / count;
     const accuracy = count === 0 ? null : inBin.filter((o) => o.correct).length / count;
