@@ -61,6 +61,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY bin bin
+COPY public public
 COPY --from=build /app/dist dist
 COPY --from=model /image-model models/default
 
