@@ -58,8 +58,3 @@ t.test('costs above EXPLAIN_MAX_INFERENCES and patches larger than the input are
   t.equal(none.json().code, 'NO_IMAGE');
   t.equal(classifier.stats().active + classifier.stats().queued, 0);
 });
-
-t.test('the default patch 48 stride 24 is 11x11 + 1 = 122 inferences, within the default limit', async (t) => {
-  const { occlusionGrid } = await import('../../src/service/index.js');
-  t.same(occlusionGrid(299, 299, { patch: 48, stride: 24 }), { rows: 11, cols: 11, inferences: 122 });
-});
