@@ -18,6 +18,8 @@ t.test('defaults when nothing is given', async (t) => {
     failbackIntervalMs: 10_000,
     decodeTimeoutMs: 10_000,
     acceptDamagedImages: false,
+    tta: 'off',
+    explainMaxInferences: 150,
     logLevel: 'info',
   });
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');
