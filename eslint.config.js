@@ -13,5 +13,5 @@ export default tseslint.config(
     },
   },
   // The web page's plain script runs in the browser.
-  { files: ['public/**/*.js'], languageOptions: { globals: { document: 'readonly', fetch: 'readonly', URL: 'readonly' } } },
+  { files: ['public/**/*.js'], languageOptions: { globals: { document: 'readonly', fetch: 'readonly', FileReader: 'readonly', localStorage: 'readonly' } } },
 );

@@ -60,7 +60,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 const work = await workload();
 const settings = { ...INFERENCE_DEFAULTS, devices: ['CPU'], timeoutMs: 60_000 };
-const devices = OpenVinoDevices.open({ irPath: () => work.modelPath, inputConversion: work.inputConversion, settings });
+const devices = OpenVinoDevices.open({ model: { irs: { fp32: work.modelPath, fp16: work.modelPath }, agreement: {} }, inputConversion: work.inputConversion, settings });
 const pool = await devices.open(settings.devices);
 
 /** Keeps 2 x numRequests jobs in flight until `until` inferences are done. */

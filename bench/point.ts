@@ -1,7 +1,8 @@
 /**
  * `npm run bench:point -- [--upload jpeg-299|bmp-450|jpeg-2592] [--connections 8] [--seconds 10]
- * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--env KEY=VALUE ...]`: one load point, for trying an
- * optimisation. Each round runs benchmark_app (same hint, f32) and then the point, so that every
+ * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...]`: one load
+ * point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision: the same IR
+ * and INFERENCE_PRECISION_HINT as CPU_PRECISION) and then the point, so that every
  * ratio has a reference measured next to it; CPU per request is split by thread (/proc).
  * It writes nothing: `npm run bench` makes the numbers of record.
  */
@@ -15,6 +16,7 @@ import { readThreadCpu } from './proc-status.js';
 import { threadCpuBetween } from './profile.js';
 import { ServerProcess } from './server-process.js';
 import { benchPaths, leukoserveSpec } from './servers.js';
+import { BENCH_PRECISIONS, ceilingModel } from './precisions.js';
 import { makeUploads } from './uploads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
     hint: { type: 'string', default: 'THROUGHPUT' },
+    precision: { type: 'string', default: 'f32' },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -33,10 +36,13 @@ const [connections, seconds, rounds] = [values.connections, values.seconds, valu
 const upload = (await makeUploads(root)).find((u) => u.id === values.upload);
 if (!upload) throw new Error(`--upload must be jpeg-299, bmp-450 or jpeg-2592, not ${values.upload}`);
 
+const precision = BENCH_PRECISIONS.find((p) => p === values.precision);
+if (!precision) throw new Error(`--precision must be ${BENCH_PRECISIONS.join(', ')}, not ${values.precision}`);
+
 const paths = benchPaths(root);
 const modelDir = path.join(root, 'models', 'default');
-const xml = (await loadManifest(modelDir)).irPath('fp32');
-const spec = await leukoserveSpec(paths, { modelDir, cacheDir: path.join(root, '.cache', 'bench-point'), logLevel: 'warn', performanceHint: hint });
+const { xml, inferPrecision } = ceilingModel(await loadManifest(modelDir), precision);
+const spec = await leukoserveSpec(paths, { modelDir, cacheDir: path.join(root, '.cache', 'bench-point'), logLevel: 'warn', performanceHint: hint, cpuPrecision: precision });
 for (const pair of values.env) {
   const [key, ...rest] = pair.split('=');
   if (!key || rest.length === 0) throw new Error(`--env takes KEY=VALUE, not ${pair}`);
@@ -46,7 +52,7 @@ const server = await ServerProcess.start(spec);
 try {
   await runLoad({ url: server.url, upload, connections, seconds: 3 });
   for (let round = 1; round <= rounds; round++) {
-    const ceiling = await runBenchmarkApp(paths.benchmarkApp, xml, hint === 'LATENCY' ? 'latency' : 'throughput', seconds, 'f32');
+    const ceiling = await runBenchmarkApp(paths.benchmarkApp, xml, hint === 'LATENCY' ? 'latency' : 'throughput', seconds, inferPrecision);
     const before = await readThreadCpu(server.pid);
     const load = process.cpuUsage();
     const point = await runLoad({ url: server.url, upload, connections, seconds });
@@ -55,7 +61,7 @@ try {
     const requests = point.requestsPerSecond * point.seconds;
     const perRequest = (cpuSeconds: number) => `${((cpuSeconds * 1000) / requests).toFixed(2)} ms`;
     console.log(
-      `round ${round}: ${upload.id} c=${connections} ${hint}: ${point.requestsPerSecond.toFixed(2)} req/s, p50 ${point.latencyMs.p50.toFixed(1)} ms | ` +
+      `round ${round}: ${upload.id} c=${connections} ${hint} ${precision}: ${point.requestsPerSecond.toFixed(2)} req/s, p50 ${point.latencyMs.p50.toFixed(1)} ms | ` +
         `benchmark_app ${ceiling.throughputFps.toFixed(2)} FPS, median ${ceiling.latencyMedianMs.toFixed(1)} ms | ` +
         (hint === 'LATENCY'
           ? `p50 ${(point.latencyMs.p50 - ceiling.latencyMedianMs).toFixed(1)} ms above benchmark_app's median`

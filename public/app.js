@@ -1,8 +1,24 @@
 // The leukoserve page: plain JavaScript against the service's own API, nothing fetched from elsewhere.
 const $ = (selector, root = document) => root.querySelector(selector);
 
+/** With API_KEYS set, every API call needs `Authorization: Bearer <key>`: the key is asked once and kept in this browser. */
+const KEY_ITEM = 'leukoserve-api-key';
+function authorized(init = {}) {
+  const key = localStorage.getItem(KEY_ITEM);
+  return key === null ? init : { ...init, headers: { ...init.headers, authorization: `Bearer ${key}` } };
+}
+
+async function api(url, init) {
+  const response = await fetch(url, authorized(init));
+  if (response.status === 401) {
+    $('#key').hidden = false;
+    throw new Error('this service needs an API key: enter it above');
+  }
+  return response;
+}
+
 async function getJson(url) {
-  const response = await fetch(url);
+  const response = await api(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response.json();
 }
@@ -32,6 +48,16 @@ async function showStatus() {
   }
 }
 
+/** A blob as a data: URL (the service's Content-Security-Policy allows images from 'self' and data: only). */
+function dataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
 /** The body to upload: the file itself, as a raw image (the service sniffs the format from the bytes). */
 function upload(file) {
   return { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file };
@@ -43,10 +69,10 @@ async function explain(file, item) {
   button.disabled = true;
   button.textContent = 'Explaining… (about 120 inferences)';
   try {
-    const response = await fetch(`/explain?filename=${encodeURIComponent(file.name)}`, { ...upload(file), headers: { ...upload(file).headers, accept: 'image/png' } });
+    const response = await api(`/explain?filename=${encodeURIComponent(file.name)}`, { ...upload(file), headers: { ...upload(file).headers, accept: 'image/png' } });
     if (!response.ok) throw new Error(await errorText(response));
     const img = $('img', figure);
-    img.src = URL.createObjectURL(await response.blob());
+    img.src = await dataUrl(await response.blob());
     $('figcaption', figure).textContent =
       `Brighter = the score of ${response.headers.get('x-explanation-label')} dropped more when a grey patch hid that region ` +
       `(${response.headers.get('x-explanation-inferences')} inferences).`;
@@ -63,12 +89,12 @@ async function classify(file) {
   $('.name', item).textContent = file.name;
   $('.label', item).textContent = 'Classifying…';
   const preview = $('.preview', item);
-  preview.src = URL.createObjectURL(file);
   preview.alt = file.name;
   preview.onerror = () => (preview.hidden = true); // BMP and TIFF previews are not shown by every browser
+  dataUrl(file).then((url) => (preview.src = url), () => (preview.hidden = true));
   $('#results').prepend(item);
   try {
-    const response = await fetch(`/classify?filename=${encodeURIComponent(file.name)}`, upload(file));
+    const response = await api(`/classify?filename=${encodeURIComponent(file.name)}`, upload(file));
     if (!response.ok) throw new Error(await errorText(response));
     const { predictions, model } = await response.json();
     const prediction = predictions[0];
@@ -94,6 +120,13 @@ async function classify(file) {
 function classifyAll(files) {
   for (const file of files) classify(file);
 }
+
+$('#key').addEventListener('submit', (event) => {
+  event.preventDefault();
+  localStorage.setItem(KEY_ITEM, $('#key input').value.trim());
+  $('#key').hidden = true;
+  showStatus();
+});
 
 const drop = $('#drop');
 $('#files').addEventListener('change', (event) => classifyAll(event.target.files));

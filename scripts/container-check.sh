@@ -6,19 +6,19 @@
 #   sudo scripts/container-check.sh        (root: debootstrap, chroot and mounts need it)
 #
 # How, given what this kind of machine allows (Debian's podman/buildah; `podman run` cannot work here):
-#   - base image: scripts/container-base.sh (debootstrap bookworm + this machine's Node 20);
-#   - build: podman build --isolation chroot (overlay storage, vfs where overlay cannot mount: see
-#     scripts/container-podman.sh), the same Dockerfile as buildx;
+#   - base image of the build stages: scripts/container-base.sh (debootstrap bookworm + a local Node 24);
+#   - build: scripts/container-build.sh, podman build --isolation chroot (overlay storage, vfs where overlay
+#     cannot mount: see scripts/container-podman.sh), the same Dockerfile as buildx;
 #   - run: the image's root filesystem (podman image mount) bound read-only, with tmpfs on /tmp and on
 #     the cache volume like docker/compose.yaml, entered with chroot as the image's user, with its env,
 #     working directory, entrypoint and command. Two deviations: HOST=127.0.0.1 and a free PORT,
 #     because the chroot shares this machine's network.
-# Env: LEUKOSERVE_IMAGE (tag to build, default localhost/leukoserve:check), LEUKOSERVE_BUILD_CA (a CA
-#      bundle for pip/npm inside the build, default the system's), READY_TIMEOUT_S (default 300).
+# Env: LEUKOSERVE_IMAGE (tag to build, default localhost/leukoserve:check-amd64-wheel), LEUKOSERVE_BUILD_CA
+#      (a CA bundle for pip/npm inside the build, default the system's), READY_TIMEOUT_S (default 300).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-image=${LEUKOSERVE_IMAGE:-localhost/leukoserve:check}
+image=${LEUKOSERVE_IMAGE:-localhost/leukoserve:check-amd64-wheel}
 smear="$root/test/fixtures/images/bccd/BloodImage_00004.jpg"
 # shellcheck source=scripts/container-podman.sh
 source "$root/scripts/container-podman.sh"
@@ -28,24 +28,13 @@ fail() { printf '\033[31m[container-check] FAIL:\033[0m %s\n' "$*" >&2; exit 1; 
 
 [[ $(id -u) == 0 ]] || fail "run as root: debootstrap, chroot and mount need it"
 for tool in podman buildah debootstrap curl node; do
-  command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing: apt-get install podman buildah debootstrap curl (and Node 20)"
+  command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is missing: apt-get install podman buildah debootstrap curl (and Node 24)"
 done
 started=$SECONDS
 
 # ---- build ----------------------------------------------------------------------------------------
-base=$("$root/scripts/container-base.sh")
-build=(--isolation chroot --format docker --platform linux/amd64 --build-arg "BASE_IMAGE=$base"
-       --build-arg "REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
-       --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
-ca=${LEUKOSERVE_BUILD_CA:-/etc/ssl/certs/ca-certificates.crt}
-if [[ -f "$ca" ]]; then
-  # This machine's trust store (it may hold a TLS-inspecting proxy's CA) for pip and npm in the build.
-  build+=(--volume "$ca:/run/leukoserve-build-ca.crt:ro"
-          --build-arg PIP_CERT=/run/leukoserve-build-ca.crt
-          --build-arg NODE_EXTRA_CA_CERTS=/run/leukoserve-build-ca.crt)
-fi
-say "building $image from $root/Dockerfile (cold: ~4 min with overlay storage, ~25 min with vfs; mostly pip and the model)"
-"${podman[@]}" build "${build[@]}" -t "$image" -f "$root/Dockerfile" "$root" >&2 || fail "the image build failed (log above)"
+say "building $image (cold: ~4 min with overlay storage, ~25 min with vfs; mostly pip and the model)"
+"$root/scripts/container-build.sh" linux/amd64 wheel "$image" >/dev/null || fail "the image build failed (log above)"
 built=$SECONDS
 say "built in $((built - started)) s"
 

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdir, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -95,4 +95,40 @@ t.test('serve: listens, answers, and exits 0 on SIGTERM after draining', async (
   t.equal(ready.status, 200);
   child.kill('SIGTERM');
   t.equal(await exited, 0);
+});
+
+t.test('serve with API_KEYS_FILE: SIGHUP re-reads the keys and does not stop the server; no key in the log', async (t) => {
+  const [oldKey, newKey] = ['cli-old-key-0123456789abcdef', 'cli-new-key-0123456789abcdef'];
+  const keysFile = path.join(t.testdir(), 'keys');
+  await writeFile(keysFile, `${oldKey}\n`);
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--device', 'CPU', '--api-keys-file', keysFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const logged = async (pattern: RegExp): Promise<RegExpExecArray> => {
+    for (;;) {
+      const match = lines.map((l) => pattern.exec((JSON.parse(l) as { msg: string }).msg)).find((m) => m !== null);
+      if (match) return match;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  const url = (await logged(/^Server listening at (http:\/\/127\.0\.0\.1:\d+)$/))[1]!;
+  const status = async (key: string) => (await fetch(`${url}/model`, { headers: { authorization: `Bearer ${key}` } })).status;
+  t.equal(await status(oldKey), 200);
+  t.equal(await status(newKey), 401);
+
+  await writeFile(keysFile, `${newKey}\n`);
+  child.kill('SIGHUP');
+  await logged(/^API keys reloaded: 1 valid$/);
+  t.equal(await status(oldKey), 401, 'the old key is refused after the reload');
+  t.equal(await status(newKey), 200, 'the new key is accepted');
+  t.equal((await fetch(`${url}/health/ready`)).status, 200, 'still serving after SIGHUP');
+  child.kill('SIGTERM');
+  t.equal(await exited, 0);
+  t.ok(lines.some((l) => l.includes('"msg":"access control"') && l.includes('"apiKeys":1')), 'start-up logs the access control');
+  t.notOk(lines.some((l) => l.includes(oldKey) || l.includes(newKey)), 'no key in the log');
 });

@@ -49,6 +49,19 @@ def _default(args: argparse.Namespace) -> None:
     make_default(args.out, args.seed)
 
 
+def _quantize(args: argparse.Namespace) -> None:
+    from .image_sets import ImageSet
+    from .quantize import measure_agreement, quantize
+    quantize(args.model, ImageSet.load(args.calibration, per_image=args.augment, seed=args.seed), subset=args.subset)
+    measure_agreement(args.model, ImageSet.load(args.agreement or args.calibration))
+
+
+def _agreement(args: argparse.Namespace) -> None:
+    from .image_sets import ImageSet
+    from .quantize import measure_agreement
+    measure_agreement(args.model, ImageSet.load(args.images, per_image=args.augment, seed=args.seed))
+
+
 def _preprocess(args: argparse.Namespace) -> None:
     import numpy as np
     from .dataset import read_rgb
@@ -114,6 +127,24 @@ def _parser() -> argparse.ArgumentParser:
     default.add_argument('--out', type=Path, required=True)
     default.add_argument('--seed', type=int, default=DEFAULT_SEED)
     default.set_defaults(run=_default)
+
+    quantize = commands.add_parser('quantize', help='FP32 IR -> INT8 IR (NNCF post-training), then `agreement`')
+    quantize.add_argument('--model', type=Path, required=True, help='a model directory (manifest.json + FP32 IR)')
+    quantize.add_argument('--calibration', type=Path, required=True,
+                          help='folder of images (searched recursively), preprocessed as the service does')
+    quantize.add_argument('--subset', type=int, default=300, help='most calibration inputs used')
+    quantize.add_argument('--augment', type=int, default=0, help='seeded augmented copies per calibration image')
+    quantize.add_argument('--seed', type=int, default=DEFAULT_SEED)
+    quantize.add_argument('--agreement', type=Path, help='folder to measure agreement on (default: --calibration; '
+                          'better: images the calibration did not see)')
+    quantize.set_defaults(run=_quantize)
+
+    agreement = commands.add_parser('agreement', help='bf16 and INT8 scores vs f32 on a folder -> manifest.json')
+    agreement.add_argument('--model', type=Path, required=True)
+    agreement.add_argument('--images', type=Path, required=True, help='folder of images (searched recursively)')
+    agreement.add_argument('--augment', type=int, default=0, help='seeded augmented copies per image')
+    agreement.add_argument('--seed', type=int, default=DEFAULT_SEED)
+    agreement.set_defaults(run=_agreement)
 
     preprocess = commands.add_parser('preprocess', help='images -> .npy [N,299,299,3] float32, the reference input')
     preprocess.add_argument('images', type=Path, nargs='+')

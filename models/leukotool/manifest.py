@@ -7,6 +7,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import ModelDirError
 from .preprocessing import CENTRAL_FRACTION, INPUT_SIZE
 
 MANIFEST_FILE = 'manifest.json'
@@ -35,6 +36,8 @@ def make_manifest(*, name: str, version: str, labels: list[str], input_name: str
         # What leukotool.preprocessing does (TF-Slim preprocess_for_eval): the service must do the same.
         'preprocessing': {'kind': 'inception', 'central_fraction': CENTRAL_FRACTION, 'resize': 'bilinear',
                           'range': [-1, 1]},
+        # `leukotool quantize` adds 'int8' here, and the optional blocks 'quantization' (how the INT8 IR was
+        # calibrated) and 'agreement' (each faster precision's measured scores against f32, and the CPU).
         'ir': {'fp32': ir_fp32, 'fp16': ir_fp16},
         'source': {'pb': pb, 'sha256': pb_sha256},
         'training': training,
@@ -49,6 +52,13 @@ def training_block(metrics: dict) -> dict:
     if metrics.get('train') is not None:
         block['metrics']['train'] = metrics['train']
     return block
+
+
+def read_manifest(directory: Path) -> dict:
+    path = directory / MANIFEST_FILE
+    if not path.is_file():
+        raise ModelDirError(f'no {MANIFEST_FILE} in {directory}: give a model directory written by leukotool')
+    return json.loads(path.read_text())
 
 
 def write_manifest(directory: Path, manifest: dict) -> Path:

@@ -45,3 +45,11 @@ def decode_rgb(data: bytes) -> tf.Tensor:
 def preprocess_file(path: str, size: int = INPUT_SIZE) -> np.ndarray:
     with open(path, 'rb') as f:
         return preprocess_for_eval(decode_rgb(f.read()), size, size).numpy()
+
+
+def serving_input(image: np.ndarray | tf.Tensor, size: int = INPUT_SIZE) -> np.ndarray:
+    """What the service feeds the model for an HxWx3 uint8 image: the same crop and resize, rounded to uint8
+    as the service's resize is (src/imaging/crop-resize.ts), then the model's scaling to [-1, 1]."""
+    resized = (preprocess_for_eval(tf.convert_to_tensor(image), size, size).numpy() + 1.0) / 2.0  # back to [0, 1]
+    pixels = np.floor(resized * 255.0 + 0.5).clip(0, 255)
+    return (pixels / 127.5 - 1.0).astype(np.float32)

@@ -13,6 +13,7 @@ import pytest
 from leukotool.__main__ import main
 from leukotool.check_ir import check_ir
 from leukotool.convert import IR_FP16, IR_FP32, sha256_of
+from leukotool.quantize import IR_INT8
 from runners import ROOT, service_manifest_check
 
 
@@ -27,7 +28,7 @@ def test_manifest_describes_the_untrained_model_and_its_files(default_model):
     assert manifest['output'] == {'name': 'predictions', 'kind': 'probabilities'}
     assert manifest['preprocessing'] == {'kind': 'inception', 'central_fraction': 0.875, 'resize': 'bilinear',
                                          'range': [-1, 1]}
-    assert manifest['ir'] == {'fp32': IR_FP32, 'fp16': IR_FP16}
+    assert manifest['ir'] == {'fp32': IR_FP32, 'fp16': IR_FP16, 'int8': IR_INT8}
     for xml in manifest['ir'].values():
         assert (default_model / xml).is_file() and (default_model / xml).with_suffix('.bin').is_file()
     assert manifest['source'] == {'pb': 'model.pb', 'sha256': sha256_of(default_model / 'model.pb')}
@@ -42,7 +43,7 @@ def test_manifest_passes_the_services_own_schema(default_model):
     assert loaded['input']['name'] == 'input'
 
 
-@pytest.mark.parametrize('xml', [IR_FP32, IR_FP16])
+@pytest.mark.parametrize('xml', [IR_FP32, IR_FP16, IR_INT8])
 def test_ir_ports_carry_the_manifests_names(default_model, xml):
     model = ov.Core().read_model(default_model / xml)
     assert [port.get_names() for port in model.inputs] == [{'input'}]
@@ -78,10 +79,13 @@ def test_the_command_line_rebuilds_the_same_model(default_model, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / 'models'), SOURCE_DATE_EPOCH='0')
     subprocess.run([sys.executable, '-m', 'leukotool', 'default', '--out', str(again)], env=env, check=True,
                    timeout=600)
-    for name in ['model.pb', 'model-fp32.bin', 'model-fp16.bin']:
+    for name in ['model.pb', 'model-fp32.bin', 'model-fp16.bin', 'model-int8.bin']:
         assert sha256_of(again / name) == sha256_of(default_model / name), name
-    for name in [IR_FP32, IR_FP16]:
+    for name in [IR_FP32, IR_FP16, IR_INT8]:
         assert _without_layer_names(again / name) == _without_layer_names(default_model / name), name
     manifest = json.loads((again / 'manifest.json').read_text())
     assert manifest['created'] == '1970-01-01T00:00:00Z'
+    built = json.loads((default_model / 'manifest.json').read_text())
+    assert manifest['quantization'] == built['quantization']
+    assert manifest['agreement'] == built['agreement'], 'the same figures on the same CPU'
     assert manifest['source']['sha256'] == sha256_of(default_model / 'model.pb')

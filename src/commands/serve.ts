@@ -25,11 +25,32 @@ function logStartup(classifier: Classifier, logger: Logger): void {
   for (const warning of classifier.warnings()) logger.warn(warning);
 }
 
+/** Who may call the API, and how: the line to check after turning access control on. */
+function logAccessControl(server: RunningServer, config: Config, logger: Logger): void {
+  const keys = server.app.apiKeys;
+  logger.info(
+    {
+      url: server.url,
+      apiKeys: keys === null ? 'off' : keys.current.length,
+      apiKeysFile: config.apiKeysFile,
+      metricsAuth: keys !== null && config.metricsAuth,
+      rateLimit: config.rateLimitMax > 0 ? `${config.rateLimitMax} per ${config.rateLimitWindowMs} ms` : 'off',
+      corsOrigins: config.corsOrigins ?? 'off',
+    },
+    'access control',
+  );
+  if (keys === null && !['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+    logger.warn(`listening on ${config.host} without API keys: anyone who reaches the port can use the API (set API_KEYS_FILE)`);
+  }
+}
+
 /** Opens the classifier the configuration describes and serves it. */
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const classifier = await Classifier.open(serviceSettings(config, logger));
   logStartup(classifier, logger);
-  return startServer(classifier, config, logger);
+  const server = await startServer(classifier, config, logger);
+  logAccessControl(server, config, logger);
+  return server;
 }
 
 /** `leukoserve serve`: returns an exit code when it cannot start; once listening, signals end it (exit 0). */
@@ -55,8 +76,12 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
     logger.fatal({ err: error }, 'start-up failed');
     return 1;
   }
+  // With a key file, SIGHUP re-reads it (as daemons reload their configuration) instead of closing.
+  const keys = server.app.apiKeys;
+  const reloadOnHangUp = keys !== null && config.apiKeysFile !== undefined;
+  if (reloadOnHangUp) process.on('SIGHUP', () => void keys.reload());
   // In-flight images may wait up to the request time-out: give them that long before a forced exit.
-  closeWithGrace({ delay: config.requestTimeoutMs + 5000, logger }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.requestTimeoutMs + 5000, logger, skip: reloadOnHangUp ? ['SIGHUP'] : [] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'closing after an unexpected error');
     else logger.info({ signal }, 'closing: no new requests, finishing in-flight work');
     await server.close();

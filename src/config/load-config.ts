@@ -60,8 +60,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, shap
           : [option.default, 'default'];
     if (raw === undefined) continue;
     const result = option.schema.safeParse(raw);
-    if (result.success) config[key] = result.data;
-    else problems.push(`${option.env} / --${option.flag} (from ${origin}) = ${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+    if (result.success) {
+      config[key] = result.data;
+      continue;
+    }
+    // A secret (API keys) is never echoed: the message goes to stderr and into logs.
+    const shown = 'secret' in option ? '(hidden)' : JSON.stringify(raw);
+    problems.push(`${option.env} / --${option.flag} (from ${origin}) = ${shown}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -20,6 +20,8 @@ export function serviceSettings(config: Config, logger?: Logger): ClassifierSett
       cacheDir: config.cacheDir,
       performanceHint: config.performanceHint,
       cpuPrecision: config.cpuPrecision,
+      autoMaxScoreDelta: config.autoMaxScoreDelta,
+      autoMinLabelAgreement: config.autoMinLabelAgreement,
       failbackIntervalMs: config.failbackIntervalMs,
     },
     tta: config.tta,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import type { BackendReport } from '../inference/index.js';
 import { MOVIDIUS_PRODUCTS, MOVIDIUS_VENDOR_ID } from './movidius.js';
@@ -12,7 +13,11 @@ const SwitchSchema = Type.Object({
 
 /** GET /devices: the runtime's view, the compiled device, and the sticks on USB with fixes when they disagree. */
 export const DeviceReportSchema = Type.Object({
-  runtime: Type.Object({ version: Type.String(), description: Type.String(), libraryPath: Type.String() }),
+  runtime: Type.Object({
+    version: Type.String(),
+    description: Type.String(),
+    library: Type.String({ description: "the OpenVINO C library's file name (its path is in the start-up log, never served)" }),
+  }),
   available: Type.Array(Type.Object({ name: Type.String(), fullName: Type.String() }), { description: 'every device the runtime lists' }),
   compiled: Type.Object({
     device: Type.String(),
@@ -23,9 +28,12 @@ export const DeviceReportSchema = Type.Object({
     }),
     precision: Type.Object(
       {
-        requested: Type.Union([Type.String(), Type.Null()], { description: 'CPU_PRECISION on the CPU; null where nothing is asked' }),
+        requested: Type.Union([Type.String(), Type.Null()], { description: 'the INFERENCE_PRECISION_HINT set on the CPU (from CPU_PRECISION); null where nothing is asked' }),
         actual: Type.Union([Type.String(), Type.Null()], { description: "the compiled model's INFERENCE_PRECISION_HINT" }),
         executionMode: Type.Union([Type.String(), Type.Null()], { description: "the compiled model's EXECUTION_MODE_HINT" }),
+        served: Type.String({ description: 'what serves: f32, bf16, int8 (the INT8 IR) or f16 (the FP16 IR)' }),
+        ir: Type.String({ description: 'the IR file compiled' }),
+        reason: Type.Union([Type.String(), Type.Null()], { description: 'why the CPU got this precision (CPU_PRECISION, or what auto weighed)' }),
       },
       { description: 'what the device computes in, read back from the compiled model' },
     ),
@@ -94,7 +102,7 @@ export function buildDeviceReport(backend: BackendReport, usb: UsbScan): DeviceR
   const switches = (kind: 'failover' | 'failback') =>
     backend.switches.filter((s) => s.kind === kind).map(({ device, reason, at, to }) => ({ device, reason, at, to }));
   return {
-    runtime: { version: backend.runtime.version, description: backend.runtime.description, libraryPath: backend.runtime.library },
+    runtime: { version: backend.runtime.version, description: backend.runtime.description, library: path.basename(backend.runtime.library) },
     available: backend.available,
     compiled: { ...backend.compiled, fallbacks: [...backend.compiled.fallbacks], precision: { ...backend.compiled.precision } },
     failovers: switches('failover'),

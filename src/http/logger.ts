@@ -1,8 +1,19 @@
 import { writeSync } from 'node:fs';
-import { pino, type Level, type Logger } from 'pino';
+import { pino, type Level, type Logger, type LoggerOptions } from 'pino';
 
 /** Log bytes kept for a reader that does not keep up; newer lines beyond it are dropped. */
 const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The service's logger options. Request logs carry no headers, but an Authorization header logged by
+ * any code (a request or its headers passed to the logger) is censored: an API key never reaches the log.
+ */
+export function serviceLoggerOptions(level: Level | 'silent'): LoggerOptions {
+  return {
+    level,
+    redact: { paths: ['headers.authorization', '*.headers.authorization', '*.*.headers.authorization'], censor: '[redacted]' },
+  };
+}
 
 /**
  * The service's pino logger: JSON lines on stdout.
@@ -36,5 +47,5 @@ export function createServiceLogger(level: Level | 'silent'): Logger {
   destination.on('drop', () =>
     report('drop', `stdout is not being read: ${MAX_PENDING_LOG_BYTES / 1024 / 1024} MiB of log lines pending, newer lines are dropped`),
   );
-  return pino({ level }, destination);
+  return pino(serviceLoggerOptions(level), destination);
 }

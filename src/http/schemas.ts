@@ -1,6 +1,6 @@
 // TypeBox 1.x, the version the Fastify type provider's inference is written for, imported from
-// itself: the provider's runtime entry would also load TypeBox's compiler (~200 ms more start-up),
-// and the provider is only needed for types.
+// itself: the provider's runtime entry would also load TypeBox's compiler (slower start-up), and
+// the provider is only needed for types.
 import { Type } from 'typebox';
 import { OCCLUSION_DEFAULTS } from '../service/index.js';
 export { ClassifyResponseSchema, DeviceReportSchema, ExplainResponseSchema } from '../service/index.js';

@@ -6,14 +6,11 @@ import { sharpCall, type FailOn, type OpenedImage } from './open-image.js';
 // Two routes to TF's legacy resize_bilinear (source = dst * in/out, no half-pixel centres, clamped
 // at the far edge), chosen by direction:
 // - Enlarging (either side of the crop under the output size), the TS kernel below, which has
-//   TF's clamp. Measured on this 2-core machine (40 preprocess() calls of a 299x299 JPEG in a row):
-//   libvips' affine took 2.8 ms plus an edge-copy pass and a second libuv trip (5.3 ms per
-//   preprocess in all); this loop takes 1.8 ms (3.1 ms in all).
+//   TF's clamp; libvips' affine would need an edge-copy pass and a second libuv trip (slower: the
+//   benchmarks issue's closing note has the figures).
 // - Shrinking, libvips' affine in the decoding pipeline: the mapping is the same and the clamp is
-//   never reached when in >= out, and the full-size crop never becomes a JS buffer. A 2268x1702 crop
-//   of a 5 MP field as a buffer cost ~6 ms of event-loop time per request (garbage collection of
-//   11.6 MB external buffers): 12.95 -> 13.84 req/s, event loop 8.96 -> 2.82 ms per request (2592x1944
-//   JPEG, 8 clients, back to back).
+//   never reached when in >= out, and the full-size crop of a 5 MP field never becomes a JS buffer
+//   (collecting those cost event-loop time per request: figures in the same note).
 
 const CHANNELS = 3;
 

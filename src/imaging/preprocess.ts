@@ -34,7 +34,7 @@ export interface PreprocessedImage {
 
 /**
  * TF-Slim inception_preprocessing's eval path up to the final scaling: decode (format sniffed
- * from the bytes), central crop, legacy bilinear resize. Scaling is left to normalize() or the model.
+ * from the bytes), central crop, legacy bilinear resize. Scaling is left to the model (inceptionScale gives its mean and scale).
  * No concurrency limit nor deadline: a server goes through ImageDecoder.
  */
 export async function preprocess(bytes: Uint8Array, options: PreprocessOptions): Promise<PreprocessedImage> {

@@ -45,9 +45,16 @@ export interface DeviceSwitch {
 
 /** What the device computes in, read back from the compiled model (null where the device does not say). */
 export interface ExecutionPrecision {
+  /** The INFERENCE_PRECISION_HINT set (on the CPU only). */
   requested: string | null;
   actual: string | null;
   executionMode: string | null;
+  /** What serves, in one word: f32, bf16, int8 (the INT8 IR) or f16 (the stick's FP16 IR). */
+  served: string;
+  /** The IR file compiled. */
+  ir: string;
+  /** Why the CPU got this precision (CPU_PRECISION, or what auto weighed); null on other devices. */
+  reason: string | null;
 }
 
 export interface CompiledReport {
@@ -77,6 +84,8 @@ export interface InferenceBackend {
   readonly output: PortInfo;
   /** The device serving now (the last one, when none is). */
   readonly device: string;
+  /** What the serving device computes in and from which IR (the last one, when none is). */
+  readonly precision: ExecutionPrecision;
   readiness(): Readiness;
   /** Queues one input; it must fit `input` (type and size). */
   run(input: Uint8Array | Float32Array): Promise<InferResult>;

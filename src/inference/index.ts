@@ -6,7 +6,7 @@ export { openBackend } from './open-backend.js';
 export { OpenVinoBackend } from './openvino-backend.js';
 export { OpenVinoDevices, type InputConversion, type OpenVinoDevicesOptions } from './openvino-devices.js';
 export { InferencePool, type PoolSettings } from './pool.js';
-export { wantsFp16 } from './device-selection.js';
+export { chooseCpuPrecision, type AgreementBounds, type CpuPrecisionChoice, type FasterPrecision, type ModelPrecisions, type PrecisionAgreement, type ServedPrecision } from './cpu-precision.js';
 export * from './settings.js';
 export { Runtime, type RuntimeVersion, type DeviceInfo, type RuntimeOptions } from './openvino/runtime.js';
 export { Model } from './openvino/model.js';

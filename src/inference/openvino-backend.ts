@@ -1,4 +1,4 @@
-import type { BackendReport, BackendStats, DeviceSwitch, InferenceBackend, InferResult, Logger, Readiness } from './backend.js';
+import type { BackendReport, BackendStats, DeviceSwitch, ExecutionPrecision, InferenceBackend, InferResult, Logger, Readiness } from './backend.js';
 import type { DevicePool, DeviceSource } from './device-pool.js';
 import { BackendNotReadyError, InvalidSettingsError } from './errors.js';
 import type { PortInfo } from './openvino/port.js';
@@ -56,6 +56,10 @@ export class OpenVinoBackend implements InferenceBackend {
 
   get device(): string {
     return this.#last.device;
+  }
+
+  get precision(): ExecutionPrecision {
+    return this.#last.precision;
   }
 
   readiness(): Readiness {

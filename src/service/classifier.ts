@@ -3,9 +3,11 @@ import {
   openBackend,
   type BackendReport,
   type BackendStats,
+  type FasterPrecision,
   type InferenceBackend,
   type InferenceSettings,
   type Logger,
+  type ModelPrecisions,
   type OpenVinoDevicesOptions,
   type Readiness,
 } from '../inference/index.js';
@@ -47,12 +49,23 @@ export interface ImagingSettings {
   acceptDamaged: boolean;
 }
 
+/** The manifest's IR files and its measured agreement with f32, as plain data for the inference layer. */
+export function modelPrecisions(model: LoadedManifest): ModelPrecisions {
+  const agreement: ModelPrecisions['agreement'] = {};
+  for (const [precision, record] of Object.entries(model.manifest.agreement?.precisions ?? {})) {
+    if (record?.measured) {
+      agreement[precision as FasterPrecision] = { labelAgreement: record.label_agreement, maxAbsScoreDelta: record.max_abs_score_delta };
+    }
+  }
+  return { irs: { fp32: model.irPath('fp32'), fp16: model.irPath('fp16'), int8: model.irPath('int8') }, agreement };
+}
+
 /** How the OpenVINO backend runs a manifest's model: the model scales u8 pixels to its range itself, on the device. */
 export function backendOptions(model: LoadedManifest, settings: ClassifierSettings): OpenVinoDevicesOptions {
   const { input, preprocessing } = model.manifest;
   const { mean, scale } = inceptionScale(preprocessing.range);
   return {
-    irPath: model.irPath,
+    model: modelPrecisions(model),
     inputConversion: { mean, scale, modelLayout: input.layout },
     settings: settings.inference,
     logger: settings.logger,
@@ -132,7 +145,8 @@ export class Classifier implements PredictionSource {
 
   get summary(): ModelSummary {
     const { name, version, trained } = this.model.manifest;
-    return { name, version, trained };
+    const { served, ir } = this.#backend.precision;
+    return { name, version, trained, precision: served, ir };
   }
 
   /** The test-time augmentation in use. */

@@ -15,7 +15,13 @@ export const PredictionSchema = Type.Object(
 );
 export type Prediction = Static<typeof PredictionSchema>;
 
-export const ModelSummarySchema = Type.Object({ name: Type.String(), version: Type.String(), trained: Type.Boolean() });
+export const ModelSummarySchema = Type.Object({
+  name: Type.String(),
+  version: Type.String(),
+  trained: Type.Boolean(),
+  precision: Type.String({ description: 'what the serving device computes in: f32, bf16, int8 (the INT8 IR) or f16 (the stick)' }),
+  ir: Type.String({ description: 'the IR file serving' }),
+});
 export type ModelSummary = Static<typeof ModelSummarySchema>;
 
 /** The answer of POST /classify, also what `leukoserve classify --json` prints (with its `errors`). */

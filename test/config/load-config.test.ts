@@ -15,13 +15,24 @@ t.test('defaults when nothing is given', async (t) => {
     maxPixels: 40_000_000,
     performanceHint: 'THROUGHPUT',
     cpuPrecision: 'f32',
+    autoMaxScoreDelta: 0.01,
+    autoMinLabelAgreement: 1,
     failbackIntervalMs: 10_000,
     decodeTimeoutMs: 10_000,
     acceptDamagedImages: false,
+    headersTimeoutMs: 10_000,
+    uploadTimeoutMs: 60_000,
+    idleTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
+    metricsAuth: false,
+    rateLimitMax: 0,
+    rateLimitWindowMs: 60_000,
     tta: 'off',
     explainMaxInferences: 150,
     logLevel: 'info',
   });
+  t.equal(config.apiKeys, undefined, 'no API key: the API is open, as before');
+  t.equal(config.corsOrigins, undefined, 'no CORS origin');
   t.equal(config.numRequests, undefined, 'NUM_REQUESTS unset: the runtime picks');
   t.equal(config.cacheDir, undefined);
 });
@@ -101,4 +112,21 @@ t.test('--help lists every setting with its variable and default', async (t) => 
   ] as const) {
     t.match(help, new RegExp(`${flag} <value>\\s+${env}\\s+default ${value.replace(/[()]/g, '\\$&')}\\s`), flag);
   }
+});
+
+t.test('access control settings: key and origin lists, and a bad API_KEYS value is never echoed', async (t) => {
+  const { config } = loadConfig([], {
+    API_KEYS: ' first-key-0123456789 , second-key-0123456789,',
+    CORS_ORIGINS: 'http://lab-pc.local:3000,https://notebook.lab',
+    METRICS_AUTH: 'true',
+    RATE_LIMIT_MAX: '120',
+  });
+  t.same(config.apiKeys, ['first-key-0123456789', 'second-key-0123456789']);
+  t.same(config.corsOrigins, ['http://lab-pc.local:3000', 'https://notebook.lab']);
+  t.equal(config.metricsAuth, true);
+  t.equal(config.rateLimitMax, 120);
+
+  const error = t.throws(() => loadConfig([], { API_KEYS: ', ,' })) as ConfigError;
+  t.match(error.message, /API_KEYS \/ --api-keys \(from API_KEYS\) = \(hidden\): expected at least one key/);
+  t.throws(() => loadConfig([], { CORS_ORIGINS: 'http://lab-pc.local:3000/path' }), /CORS_ORIGINS.*expected origins like/);
 });

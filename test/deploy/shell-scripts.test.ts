@@ -7,11 +7,11 @@ import t from 'tap';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** The deployment's shell scripts: docker/*.sh and scripts/container-*.sh. */
+/** The deployment's shell scripts: docker/*.sh and scripts/*.sh. */
 async function deployScripts(): Promise<string[]> {
   const docker = (await readdir(path.join(root, 'docker'))).filter((f) => f.endsWith('.sh')).map((f) => `docker/${f}`);
   const scripts = (await readdir(path.join(root, 'scripts')))
-    .filter((f) => f.startsWith('container-') && f.endsWith('.sh'))
+    .filter((f) => f.endsWith('.sh'))
     .map((f) => `scripts/${f}`);
   return [...docker, ...scripts];
 }

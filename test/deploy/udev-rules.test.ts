@@ -24,5 +24,7 @@ t.test('every rule matches the Movidius vendor and gives group users rw access',
 
 t.test("the rule's group is the container user's primary group", async (t) => {
   const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8');
-  t.match(dockerfile, /useradd [^\n]*--gid users/, 'the image user is in group users (GID 100 on Debian and the Pi)');
+  // The Dockerfile writes the user as a line of /etc/passwd: name:x:uid:gid:...
+  t.match(dockerfile, /'leukoserve:x:10001:100:[^']*' >>\/rootfs\/etc\/passwd/, 'the image user is in group users (GID 100 on Debian and the Pi)');
+  t.match(dockerfile, /grep -q '\^users:\\\*:100:'/, 'and GID 100 is users in the image');
 });

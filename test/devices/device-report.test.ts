@@ -10,7 +10,7 @@ const cpuOnly = (version: string): BackendReport => ({
     since: '2026-01-01T00:00:00.000Z',
     numRequests: 2,
     fallbacks: [{ device: 'MYRIAD', reason: 'not listed by the runtime' }],
-    precision: { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE' },
+    precision: { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE', served: 'f32', ir: 'model-fp32.xml', reason: 'CPU_PRECISION=f32' },
   },
   switches: [],
 });
@@ -64,5 +64,5 @@ t.test('switches are split into failovers and failbacks, in order, with the prec
   const report = buildDeviceReport(backend, oneStick);
   t.same(report.failovers, [{ device: 'MYRIAD', reason: 'X_LINK_ERROR', at: '2026-01-01T00:00:01.000Z', to: 'CPU' }]);
   t.same(report.failbacks, [{ device: 'CPU', reason: 'MYRIAD is available again', at: '2026-01-01T00:00:02.000Z', to: 'MYRIAD' }]);
-  t.same(report.compiled.precision, { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE' });
+  t.same(report.compiled.precision, { requested: 'f32', actual: 'f32', executionMode: 'PERFORMANCE', served: 'f32', ir: 'model-fp32.xml', reason: 'CPU_PRECISION=f32' });
 });

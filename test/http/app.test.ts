@@ -69,10 +69,11 @@ t.test('GET /devices: runtime, CPU with its full name, compiled device, and the 
   t.equal(res.statusCode, 200);
   const body = res.json();
   t.match(body.runtime.version, /^\d{4}\.\d+/);
-  t.match(body.runtime.libraryPath, /libopenvino_c/);
+  t.match(body.runtime.library, /^libopenvino_c\.so[.\d]*$/, 'the file name only: no absolute path leaves the server');
   const cpu = body.available.find((d: { name: string }) => d.name === 'CPU');
   t.ok(cpu && cpu.fullName.length > 0, 'CPU listed with a full name');
   t.equal(body.compiled.device, 'CPU');
+  t.match(body.compiled.precision, { requested: 'f32', actual: 'f32', served: 'f32', ir: 'model-fp32.xml', reason: 'CPU_PRECISION=f32' });
   t.ok(Date.parse(body.compiled.since) <= Date.now());
   t.ok(body.compiled.numRequests >= 1);
   t.same(body.usb.sticks.map((s: { sysfsName: string; state: string; visibleToRuntime: boolean }) => [s.sysfsName, s.state, s.visibleToRuntime]), [
@@ -88,7 +89,7 @@ t.test('POST /classify multipart batch: upload order, per-file results equal to 
   const res = await classifyMultipart(app, [...names]);
   t.equal(res.statusCode, 200);
   const body = res.json() as ClassifyResponse;
-  t.same(body.model, { name: classifier.summary.name, version: classifier.summary.version, trained: false });
+  t.same(body.model, { name: classifier.summary.name, version: classifier.summary.version, trained: false, precision: 'f32', ir: 'model-fp32.xml' });
   t.equal(body.device, 'CPU');
   t.same(
     body.predictions.map((p) => p.filename),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
-import { normalize, preprocess } from '../../src/imaging/index.js';
+import { preprocess } from '../../src/imaging/index.js';
+import { normalize } from '../support/imaging/normalize.js';
 import { absDiff } from '../support/imaging/compare.js';
 import { tfReference } from '../support/imaging/tf-reference.js';
 

@@ -1,19 +1,21 @@
 import t from 'tap';
 import { OpenVinoDevices, Runtime, type InputConversion } from '../../src/inference/index.js';
 import { loadManifest } from '../../src/model/manifest.js';
+import { modelPrecisions } from '../../src/service/classifier.js';
 import { cpuSettings } from '../support/cpu-classifier.js';
 import { defaultModelDir } from '../support/models/models.js';
 
 const dir = defaultModelDir();
 
 t.test('the default Inception V3 model through the pool', { skip: dir ? false : 'models/default not built (run scripts/setup.sh)' }, async (t) => {
-  const { manifest, irPath } = await loadManifest(dir ?? '');
+  const loaded = await loadManifest(dir ?? '');
+  const { manifest } = loaded;
   const runtime = Runtime.open();
   t.teardown(() => runtime.dispose());
   const [low, high] = manifest.preprocessing.range;
   const settings = cpuSettings({ devices: ['MYRIAD', 'CPU'], numRequests: 1, maxQueue: 4, timeoutMs: 60_000 });
   // MYRIAD would get the FP16 IR; here it is not listed, so the CPU compiles the FP32 IR.
-  const open = (inputConversion?: InputConversion) => new OpenVinoDevices(runtime, { irPath, inputConversion, settings }).open(settings.devices);
+  const open = (inputConversion?: InputConversion) => new OpenVinoDevices(runtime, { model: modelPrecisions(loaded), inputConversion, settings }).open(settings.devices);
   // [0,255] -> [low,high]: x * (high - low) / 255 + low  ==  (x - mean) / scale
   const u8Pool = await open({ mean: (-low * 255) / (high - low), scale: 255 / (high - low), modelLayout: 'NHWC' });
   const f32Pool = await open();

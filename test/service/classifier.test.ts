@@ -1,27 +1,15 @@
-import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { HttpMetrics } from '../../src/http/metrics.js';
 import { softmax } from '../../src/service/softmax.js';
 import { openCpuClassifier } from '../support/cpu-classifier.js';
-import { fixture, MODEL_DIR } from '../support/fixtures.js';
+import { fixture } from '../support/fixtures.js';
+import { modelVariant } from '../support/model-variant.js';
 import { openStickClassifier } from '../support/mocked-stick.js';
 
 const cacheDir = t.testdir();
 const classifier = await openCpuClassifier({ cacheDir });
 t.teardown(() => classifier.close());
-
-/** A model directory with the default IR and an edited manifest. */
-async function variant(t: Test, edit: (manifest: Record<string, unknown>) => void): Promise<string> {
-  const dir = t.testdir();
-  const manifest = JSON.parse(await readFile(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
-  edit(manifest);
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  for (const file of ['model-fp32.xml', 'model-fp32.bin', 'model-fp16.xml', 'model-fp16.bin']) {
-    await symlink(path.join(MODEL_DIR, file), path.join(dir, file));
-  }
-  return dir;
-}
 
 t.test('classify: a labelled prediction from the real model on CPU, the same for the same bytes', async (t) => {
   const { bytes, filename } = fixture('all1');
@@ -33,14 +21,14 @@ t.test('classify: a labelled prediction from the real model on CPU, the same for
   const again = await classifier.classify(bytes);
   t.equal(again.filename, null);
   t.same(again.scores, first.scores, 'deterministic');
-  t.same(classifier.summary, { name: 'leukoserve-inception-v3', version: classifier.model.manifest.version, trained: false });
+  t.same(classifier.summary, { name: 'leukoserve-inception-v3', version: classifier.model.manifest.version, trained: false, precision: 'f32', ir: 'model-fp32.xml' });
   t.match(classifier.warnings()[0], /UNTRAINED/);
   t.equal(classifier.device, 'CPU');
   t.same(classifier.readiness(), { ready: true });
 });
 
 t.test("a manifest whose output kind is 'logits' gets a softmax", async (t) => {
-  const dir = await variant(t, (m) => {
+  const dir = await modelVariant(t, (m) => {
     (m.output as { kind: string }).kind = 'logits';
   });
   const logits = await openCpuClassifier({ cacheDir }, dir);
@@ -55,7 +43,7 @@ t.test("a manifest whose output kind is 'logits' gets a softmax", async (t) => {
 });
 
 t.test('open refuses a manifest that does not match the model, and frees what it made', async (t) => {
-  const dir = await variant(t, (m) => {
+  const dir = await modelVariant(t, (m) => {
     m.labels = ['normal', 'ALL', 'other'];
   });
   await t.rejects(openCpuClassifier({ cacheDir }, dir), { code: 'MODEL_MISMATCH', message: 'model output predictions has 2 values, manifest lists 3 labels' });

@@ -68,7 +68,7 @@ export class MockedStick implements DeviceSource {
 class MockedStickPool implements DevicePool {
   readonly device = 'MYRIAD';
   readonly compiledAt = new Date();
-  readonly precision = { requested: null, actual: 'f16', executionMode: null };
+  readonly precision = { requested: null, actual: 'f16', executionMode: null, served: 'f16', ir: 'model-fp16.xml', reason: null };
   readonly deviceLost: Promise<string>;
   readonly #stick: MockedStick;
   readonly #cpu: DevicePool;

@@ -23,6 +23,10 @@ if (!existsSync(CHROMIUM)) {
   const app = await buildApp(classifier, loadConfig([], {}).config, silentLogger);
   t.teardown(() => app.close());
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const KEY = 'page-test-key-0123456789';
+  const lockedApp = await buildApp(classifier, { ...loadConfig([], {}).config, apiKeys: [KEY] }, silentLogger);
+  t.teardown(() => lockedApp.close());
+  const lockedBase = await lockedApp.listen({ host: '127.0.0.1', port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   t.teardown(() => browser.close());
 
@@ -66,5 +70,17 @@ if (!existsSync(CHROMIUM)) {
       await mkdir(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     }
+  });
+
+  t.test('with API_KEYS set: the page loads without a key, asks for one, then uses it', async (t) => {
+    const page = await browser.newPage();
+    await page.goto(`${lockedBase}/`);
+    await page.locator('#key').waitFor();
+    t.match(await page.locator('#status').textContent(), /needs an API key/);
+    await page.locator('#key input').fill(KEY);
+    await page.locator('#key button').click();
+    await page.locator('#status[data-device]').waitFor();
+    t.match(await page.locator('#status').textContent(), /on CPU/);
+    t.equal(await page.locator('#key').isVisible(), false);
   });
 }

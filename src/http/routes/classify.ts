@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { classifyResponse, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, type Classifier, type Prediction } from '../../service/index.js';
-import { ImageFailure, NoImageError } from '../errors.js';
+import { ImageFailure, MalformedMultipartError, NoImageError } from '../errors.js';
 import type { HttpMetrics } from '../metrics.js';
 import { ClassifyQuerySchema, ClassifyResponseSchema, errorResponses } from '../schemas.js';
 
@@ -11,6 +11,11 @@ export interface ClassifyRouteOptions {
 }
 
 const noop = () => {};
+
+/** busboy (under @fastify/multipart) raises its parse errors as plain Errors without a code: the form does not parse. */
+function formReaderError(error: unknown): unknown {
+  return error instanceof Error && !('code' in error) ? new MalformedMultipartError(error) : error;
+}
 
 export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = async (app, { classifier, metrics }) => {
   const classifyOne = async (bytes: Uint8Array, filename: string | null, label: string): Promise<Prediction> => {
@@ -28,20 +33,24 @@ export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = as
     // If reading the form fails half-way, images already on the pool finish there and are dropped.
     const started: Promise<Prediction>[] = [];
     let index = 0;
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      if (part.fieldname !== 'image') {
-        part.file.resume(); // not ours: drain it so the rest of the form can be read
-        continue;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        if (part.fieldname !== 'image') {
+          part.file.resume(); // not ours: drain it so the rest of the form can be read
+          continue;
+        }
+        const name = part.filename === '' ? null : part.filename;
+        const label = `image[${index}]${name === null ? '' : ` "${name}"`}`;
+        index++;
+        const bytes = await part.toBuffer();
+        if (bytes.length === 0) throw new NoImageError(`${label} is empty`);
+        const prediction = classifyOne(bytes, name, label);
+        prediction.catch(noop); // awaited below; without this an early failure would count as unhandled
+        started.push(prediction);
       }
-      const name = part.filename === '' ? null : part.filename;
-      const label = `image[${index}]${name === null ? '' : ` "${name}"`}`;
-      index++;
-      const bytes = await part.toBuffer();
-      if (bytes.length === 0) throw new NoImageError(`${label} is empty`);
-      const prediction = classifyOne(bytes, name, label);
-      prediction.catch(noop); // awaited below; without this an early failure would count as unhandled
-      started.push(prediction);
+    } catch (error) {
+      throw formReaderError(error);
     }
     if (started.length === 0) throw new NoImageError('no image: the form has no file part named `image`');
     return started;

@@ -1,9 +1,15 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 
 /** public/ at the repository root: three levels up from src/http/routes and from dist/http/routes alike. */
 export const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../../public');
+
+const PAGE_ROUTES: ReadonlySet<string> = new Set(['/', ...readdirSync(PUBLIC_DIR).map((f) => `/${f}`)]);
+
+/** The page's own files hold no data: a browser loads them without a key, and the page then asks for one. */
+export const isWebPage = (request: FastifyRequest) => request.method === 'GET' && PAGE_ROUTES.has(request.routeOptions.url ?? '');
 
 /**
  * The web page at `/`: plain HTML, CSS and JS from public/, no build step and nothing fetched from

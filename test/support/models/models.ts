@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelPrecisions } from '../../../src/inference/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -58,4 +59,9 @@ export function testModels(): TestModels {
 export function defaultModelDir(): string | null {
   const dir = path.join(repoRoot, 'models', 'default');
   return existsSync(path.join(dir, 'manifest.json')) ? dir : null;
+}
+
+/** One IR for every device, nothing measured: what the pool tests' small models are. */
+export function oneIr(xml: string): ModelPrecisions {
+  return { irs: { fp32: xml, fp16: xml }, agreement: {} };
 }

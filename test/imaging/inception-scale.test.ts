@@ -1,5 +1,6 @@
 import t from 'tap';
-import { inceptionScale, normalize } from '../../src/imaging/index.js';
+import { inceptionScale } from '../../src/imaging/index.js';
+import { normalize } from '../support/imaging/normalize.js';
 
 t.test('inceptionScale gives the (x - mean) / scale form of x / 255 * (hi - lo) + lo', async (t) => {
   t.same(inceptionScale([-1, 1]), { mean: 127.5, scale: 127.5 });

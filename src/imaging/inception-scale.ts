@@ -8,11 +8,3 @@ export function inceptionScale(range: [number, number]): { mean: number; scale: 
   const scale = 255 / (hi - lo);
   return { mean: -lo * scale, scale };
 }
-
-/** Maps u8 pixels into `range` as float32, the model's input when it does not scale by itself. */
-export function normalize(pixels: Uint8Array, range: [number, number]): Float32Array {
-  const { mean, scale } = inceptionScale(range);
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i]! - mean) / scale;
-  return out;
-}
