@@ -53,7 +53,8 @@ export interface EvaluateOptions {
 export async function evaluateFolder(classifier: Classifier, { folder, out }: EvaluateOptions): Promise<EvaluationReport> {
   const { labels } = classifier.model.manifest;
   const files = await listFiles(folder);
-  const imageFiles = files.filter((f) => IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase()));
+  const isImage = (f: string) => IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase());
+  const imageFiles = files.filter(isImage);
   const images: ImageResult[] = [];
   const failed: ImageFailure[] = [];
   const bar = progress(imageFiles.length);
@@ -86,7 +87,7 @@ export async function evaluateFolder(classifier: Classifier, { folder, out }: Ev
     tta: classifier.tta,
     images,
     failed,
-    skipped: files.filter((f) => !imageFiles.includes(f)),
+    skipped: files.filter((f) => !isImage(f)),
     warnings: classifier.warnings(),
   });
   const thumbnails = new Map<string, string>();
