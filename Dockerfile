@@ -81,6 +81,7 @@ RUN case "$TARGETARCH" in \
  && npm ci --omit=dev --cpu="$cpu" --os=linux --libc=glibc --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY bin bin
+COPY public public
 COPY --from=build /app/dist dist
 COPY --from=model /image-model models/default
 

@@ -12,4 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The web page's plain script runs in the browser.
+  { files: ['public/**/*.js'], languageOptions: { globals: { document: 'readonly', fetch: 'readonly', FileReader: 'readonly', localStorage: 'readonly' } } },
 );

@@ -17,6 +17,7 @@ const field = path.join(IMAGES, 'bccd/BloodImage_00004.jpg');
 const scratch = t.testdir();
 await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(scratch, 'dist')]);
 await symlink(path.join(ROOT, '.venv'), path.join(scratch, '.venv'));
+await symlink(path.join(ROOT, 'public'), path.join(scratch, 'public')); // the web page, beside dist/ as in the image
 await mkdir(path.join(scratch, 'bin'));
 const bin = path.join(scratch, 'bin/leukoserve.js');
 await copyFile(path.join(ROOT, 'bin/leukoserve.js'), bin);

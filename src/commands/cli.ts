@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/index.js';
 import { CLASSIFY_USAGE, classifyCommand } from './classify.js';
+import { EVALUATE_USAGE, evaluateCommand } from './evaluate.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 
 const USAGE = `Usage: leukoserve <command> [options]
@@ -7,8 +8,10 @@ const USAGE = `Usage: leukoserve <command> [options]
 Commands:
   serve                          start the HTTP service (see leukoserve serve --help)
   classify <image...>            classify image files and print label and scores
+  evaluate <folder>              classify labelled images and write report.json and report.html
 
-${CLASSIFY_USAGE}`;
+${CLASSIFY_USAGE}
+${EVALUATE_USAGE}`;
 
 /** The `leukoserve` command line (bin/leukoserve.js). Returns the exit code. */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -19,6 +22,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
         return await serveCommand(rest, env);
       case 'classify':
         return await classifyCommand(rest, env, USAGE);
+      case 'evaluate':
+        return await evaluateCommand(rest, env, USAGE);
       case 'help':
       case '--help':
       case '-h':

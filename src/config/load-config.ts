@@ -6,6 +6,8 @@ import { ConfigError } from './errors.js';
 export interface CommandLineShape {
   /** Extra boolean flags the command understands (e.g. --json). */
   booleans?: readonly string[];
+  /** Extra string flags the command understands (e.g. --out). */
+  strings?: readonly string[];
   /** Shorter flag names for settings (e.g. --model for --model-dir). */
   aliases?: Readonly<Record<string, OptionKey>>;
   allowPositionals?: boolean;
@@ -15,6 +17,7 @@ export interface CommandLine {
   config: Config;
   positionals: string[];
   booleans: Record<string, boolean>;
+  strings: Record<string, string | undefined>;
   help: boolean;
 }
 
@@ -29,6 +32,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, shap
   for (const key of KEYS) flagOptions[OPTIONS[key].flag] = { type: 'string' };
   for (const alias of Object.keys(shape.aliases ?? {})) flagOptions[alias] = { type: 'string' };
   for (const name of shape.booleans ?? []) flagOptions[name] = { type: 'boolean' };
+  for (const name of shape.strings ?? []) flagOptions[name] = { type: 'string' };
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -68,5 +72,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, shap
 
   const booleans: Record<string, boolean> = {};
   for (const name of shape.booleans ?? []) booleans[name] = flags[name] === true;
-  return { config: config as Config, positionals: parsed.positionals, booleans, help: flags.help === true };
+  const strings: Record<string, string | undefined> = {};
+  for (const name of shape.strings ?? []) strings[name] = flags[name] as string | undefined;
+  return { config: config as Config, positionals: parsed.positionals, booleans, strings, help: flags.help === true };
 }

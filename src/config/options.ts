@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CPU_PRECISIONS, INFERENCE_DEFAULTS, PERFORMANCE_HINTS } from '../inference/settings.js';
+import { TTA_MODES } from '../service/tta.js';
 
 const MiB = 1024 * 1024;
 
@@ -174,6 +175,14 @@ export const OPTIONS = {
   },
   tlsCert: { env: 'TLS_CERT', flag: 'tls-cert', default: undefined, schema: z.string().min(1), help: 'PEM certificate (chain) file: with TLS_KEY, the server speaks HTTPS only' },
   tlsKey: { env: 'TLS_KEY', flag: 'tls-key', default: undefined, schema: z.string().min(1), help: "PEM private key file of TLS_CERT's certificate" },
+  tta: { env: 'TTA', flag: 'tta', default: 'off', schema: z.enum(TTA_MODES), help: 'test-time augmentation: flips = the mean of the scores of the image and its 3 flips (4 inferences per image)' },
+  explainMaxInferences: {
+    env: 'EXPLAIN_MAX_INFERENCES',
+    flag: 'explain-max-inferences',
+    default: '150',
+    schema: integer(2, 10_000),
+    help: 'most forward passes one POST /explain may take (patch positions + 1); more is 400 EXPLANATION_TOO_COSTLY',
+  },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: logLevel, help: 'pino log level' },
   cacheDir: { env: 'CACHE_DIR', flag: 'cache-dir', default: undefined, schema: z.string().min(1), help: 'OpenVINO model cache directory (faster restarts)' },
 } as const;

@@ -24,6 +24,7 @@ export function serviceSettings(config: Config, logger?: Logger): ClassifierSett
       autoMinLabelAgreement: config.autoMinLabelAgreement,
       failbackIntervalMs: config.failbackIntervalMs,
     },
+    tta: config.tta,
     logger,
   };
 }

@@ -18,16 +18,19 @@ import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { classifyRoute } from './routes/classify.js';
 import { devicesRoute } from './routes/devices.js';
+import { explainRoute } from './routes/explain.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
 import { v2Routes } from './routes/v2/index.js';
+import { isWebPage, webRoute } from './routes/web.js';
 import { readTlsFiles } from './tls.js';
 
 export type HttpConfig = Pick<
   Config,
   | 'maxFileBytes'
   | 'maxFiles'
+  | 'explainMaxInferences'
   | 'headersTimeoutMs'
   | 'uploadTimeoutMs'
   | 'idleTimeoutMs'
@@ -100,7 +103,7 @@ export async function buildApp(served: ModelRepository | Classifier, config: Htt
   await app.register(securityHeadersPlugin, { tls: tls !== null });
   if (config.corsOrigins !== undefined) await app.register(corsPlugin, { origins: config.corsOrigins });
   if (apiKeys !== null) {
-    const isOpen = (request: FastifyRequest) => isHealth(request) || (!config.metricsAuth && request.routeOptions.url === '/metrics');
+    const isOpen = (request: FastifyRequest) => isHealth(request) || isWebPage(request) || (!config.metricsAuth && request.routeOptions.url === '/metrics');
     await app.register(authPlugin, { keys: apiKeys, isOpen });
   }
   if (config.rateLimitMax > 0) {
@@ -160,6 +163,8 @@ export async function buildApp(served: ModelRepository | Classifier, config: Htt
   await app.register(modelRoute, { models });
   await app.register(metricsRoute, { metrics });
   await app.register(v2Routes, { prefix: '/v2', models, metrics, limits, bodyLimit: config.maxFileBytes * config.maxFiles });
+  await app.register(explainRoute, { models, maxInferences: config.explainMaxInferences });
+  await app.register(webRoute);
   return app;
 }
 

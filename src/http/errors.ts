@@ -31,6 +31,8 @@ export const PUBLIC_ERROR_CODES = [
   'INVALID_INFER_REQUEST',
   'MODEL_NOT_FOUND',
   'MODEL_NOT_READY',
+  'EXPLANATION_TOO_COSTLY',
+  'BAD_EXPLANATION',
 ] as const;
 
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
@@ -100,6 +102,13 @@ export class NotReadyError extends HttpError {
 export class RateLimitedError extends HttpError {
   constructor(message: string) {
     super(429, 'RATE_LIMITED', message);
+  }
+}
+
+/** An explanation refused before any work: a patch that does not fit the input, or more forward passes than EXPLAIN_MAX_INFERENCES. */
+export class ExplanationRefusedError extends HttpError {
+  constructor(code: 'EXPLANATION_TOO_COSTLY' | 'BAD_EXPLANATION', message: string) {
+    super(400, code, message);
   }
 }
 

@@ -2,8 +2,8 @@
 // itself: the provider's runtime entry would also load TypeBox's compiler (slower start-up), and
 // the provider is only needed for types.
 import { Type } from 'typebox';
-import { VersionStatusSchema } from '../service/index.js';
-export { ClassifyResponseSchema, DeviceReportSchema, VersionStatusSchema } from '../service/index.js';
+import { OCCLUSION_DEFAULTS, VersionStatusSchema } from '../service/index.js';
+export { ClassifyResponseSchema, DeviceReportSchema, ExplainResponseSchema, VersionStatusSchema } from '../service/index.js';
 
 export const ErrorSchema = Type.Object(
   {
@@ -19,6 +19,12 @@ export const ClassifyQuerySchema = Type.Object({
   filename: Type.Optional(Type.String({ maxLength: 255, description: 'name echoed in the prediction of a raw-body upload' })),
   model: Type.Optional(Type.String({ maxLength: 255, description: 'a model of the repository (default: MODEL_NAME, or the first by name)' })),
   version: Type.Optional(Type.String({ maxLength: 32, description: 'a loaded version of that model (default: its highest ready version)' })),
+});
+
+export const ExplainQuerySchema = Type.Object({
+  ...ClassifyQuerySchema.properties,
+  patch: Type.Integer({ minimum: 1, default: OCCLUSION_DEFAULTS.patch, description: 'side of the grey patch in model-input pixels (at most the input side, 299)' }),
+  stride: Type.Integer({ minimum: 1, default: OCCLUSION_DEFAULTS.stride, description: 'step between patch positions; cost = ((299 - patch) / stride + 1)^2 + 1 inferences' }),
 });
 
 export const StatusSchema = Type.Object({ status: Type.String() });

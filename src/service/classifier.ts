@@ -14,16 +14,28 @@ import {
 import { loadManifest, type LoadedManifest, type Manifest } from '../model/manifest.js';
 import type { ModelSummary, Prediction, PredictionSource } from './classify-response.js';
 import { ClassifierClosedError, InvalidTensorError, ModelMismatchError } from './errors.js';
+import type { Explanation } from './explain/explain-response.js';
+import { occlusionMap, type OcclusionInput, type OcclusionMap, type OcclusionOptions } from './explain/occlusion.js';
 import { modelWarnings } from './model-warnings.js';
 import { toPixelGrid } from './pixel-grid.js';
-import { softmax } from './softmax.js';
+import { meanProbabilities, ttaVariants, type TtaMode } from './tta.js';
 
 /** Everything a Classifier is opened with: config maps to this once (src/config/service-settings.ts). */
 export interface ClassifierSettings {
   modelDir: string;
   inference: InferenceSettings;
   imaging: ImagingSettings;
+  /** Test-time augmentation of /classify and `classify` (default off); explanations never use it. */
+  tta?: TtaMode | undefined;
   logger?: Logger | undefined;
+}
+
+/** An explanation with what drawing it needs: the crop the model saw and the occlusion map. */
+export interface ExplainResult {
+  prediction: Prediction;
+  explanation: Explanation;
+  input: OcclusionInput;
+  map: OcclusionMap;
 }
 
 /** How uploads are decoded: budgets in pixels, time and concurrency, and what to do with damage. */
@@ -84,9 +96,11 @@ export class Classifier implements PredictionSource {
   readonly #modelWarnings: readonly string[];
   readonly #decoder: ImageDecoder;
   readonly #logits: boolean;
+  readonly #tta: TtaMode;
+  readonly #size: { height: number; width: number };
   #closing: Promise<void> | null = null;
   /** classify() calls not finished yet: close() waits for them, including those still decoding. */
-  readonly #pending = new Set<Promise<Prediction>>();
+  readonly #pending = new Set<Promise<unknown>>();
   /** The model's input scaling, which tensors sent as floats are checked against. */
   readonly #scaling: { mean: number; scale: number };
   /** Opens the model with its own f32 input, for float tensors off the u8 grid; compiled on first use. */
@@ -100,7 +114,7 @@ export class Classifier implements PredictionSource {
   constructor(
     model: LoadedManifest,
     backend: InferenceBackend,
-    settings: Pick<ClassifierSettings, 'imaging' | 'inference'>,
+    settings: Pick<ClassifierSettings, 'imaging' | 'inference' | 'tta'>,
     openFloatBackend: (() => Promise<InferenceBackend>) | null = null,
   ) {
     const { manifest } = model;
@@ -111,6 +125,8 @@ export class Classifier implements PredictionSource {
     this.#modelWarnings = modelWarnings(manifest);
     this.#logits = manifest.output.kind === 'logits';
     const { height, width } = spatialSize(manifest.input);
+    this.#size = { height, width };
+    this.#tta = settings.tta ?? 'off';
     const { imaging } = settings;
     this.#decoder = new ImageDecoder({
       height,
@@ -153,6 +169,16 @@ export class Classifier implements PredictionSource {
     return { name, version, trained, precision: served, ir };
   }
 
+  /** The test-time augmentation in use. */
+  get tta(): TtaMode {
+    return this.#tta;
+  }
+
+  /** The model input's size: what an explanation's patch slides over. */
+  get inputSize(): { height: number; width: number } {
+    return this.#size;
+  }
+
   /** The device serving the model. */
   get device(): string {
     return this.#backend.device;
@@ -176,20 +202,38 @@ export class Classifier implements PredictionSource {
   }
 
   classify(bytes: Uint8Array, filename: string | null = null): Promise<Prediction> {
-    if (this.#closing !== null) return Promise.reject(new ClassifierClosedError());
-    const work = this.#run(bytes, filename);
-    this.#pending.add(work);
-    const forget = () => this.#pending.delete(work);
-    work.then(forget, forget);
-    return work;
+    return this.#track(() => this.#run(bytes, filename));
   }
 
-  async #run(bytes: Uint8Array, filename: string | null): Promise<Prediction> {
-    const started = performance.now();
-    const image = await this.#decoder.run(bytes);
-    const decode = performance.now() - started;
-    const { output, queueMs, inferMs } = await this.#backend.run(image.pixels);
-    return this.#prediction(output, { decode: round(decode), queue: round(queueMs), infer: round(inferMs) }, filename, image.warnings);
+  /** Occlusion sensitivity of one image: decoded once, its occluded variants run through the backend with at most half the infer requests (at least one) in flight. */
+  explain(bytes: Uint8Array, filename: string | null, options: OcclusionOptions): Promise<ExplainResult> {
+    return this.#track(async () => {
+      const started = performance.now();
+      const image = await this.#decoder.run(bytes);
+      const decode = performance.now() - started;
+      const timing = { queueMs: 0, inferMs: 0 };
+      const probabilities = async (pixels: Uint8Array) => {
+        const result = await this.#backend.run(pixels);
+        timing.queueMs += result.queueMs;
+        timing.inferMs += result.inferMs;
+        return meanProbabilities([result], this.#logits).probabilities;
+      };
+      const map = await occlusionMap(image, options, probabilities, Math.max(1, Math.floor(this.#backend.stats().numRequests / 2)));
+      const prediction = this.#prediction(map.base, filename, { decode, queue: timing.queueMs, infer: timing.inferMs }, image.warnings);
+      const { rows, cols, grid, inferences } = map;
+      const explanation: Explanation = {
+        method: 'occlusion',
+        label: prediction.label,
+        input: { width: image.width, height: image.height },
+        ...options,
+        rows,
+        cols,
+        grid,
+        inferences,
+        ms: round(performance.now() - started),
+      };
+      return { prediction, explanation, input: image, map };
+    });
   }
 
   /**
@@ -199,18 +243,37 @@ export class Classifier implements PredictionSource {
    * run on a second compilation of the model taking f32 (compiled on first use, kept after).
    */
   classifyTensor(pixels: Uint8Array | Float32Array): Promise<Prediction> {
-    if (this.#closing !== null) return Promise.reject(new ClassifierClosedError());
-    const work = this.#runTensor(pixels);
-    this.#pending.add(work);
-    const forget = () => this.#pending.delete(work);
-    work.then(forget, forget);
-    return work;
+    return this.#track(() => this.#runTensor(pixels));
   }
 
   /** Values per image the model takes: height x width x 3. */
   get tensorSize(): number {
-    const { height, width } = spatialSize(this.model.manifest.input);
-    return height * width * 3;
+    return this.#size.height * this.#size.width * 3;
+  }
+
+  /** The crop the model sees for an image (u8 RGB, the input size): what a report shows. */
+  modelInput(bytes: Uint8Array): Promise<OcclusionInput> {
+    return this.#track(() => this.#decoder.run(bytes));
+  }
+
+  /** Runs `work` unless closing, and lets close() wait for it. */
+  #track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closing !== null) return Promise.reject(new ClassifierClosedError());
+    const running = work();
+    this.#pending.add(running);
+    const forget = () => this.#pending.delete(running);
+    running.then(forget, forget);
+    return running;
+  }
+
+  async #run(bytes: Uint8Array, filename: string | null): Promise<Prediction> {
+    const started = performance.now();
+    const image = await this.#decoder.run(bytes);
+    const decode = performance.now() - started;
+    const { width, height } = this.#size;
+    const variants = ttaVariants(this.#tta, image.pixels, width, height);
+    const { probabilities, queueMs, inferMs } = meanProbabilities(await Promise.all(variants.map((v) => this.#backend.run(v))), this.#logits);
+    return this.#prediction(probabilities, filename, { decode, queue: queueMs, infer: inferMs }, image.warnings);
   }
 
   async #runTensor(pixels: Uint8Array | Float32Array): Promise<Prediction> {
@@ -230,8 +293,8 @@ export class Classifier implements PredictionSource {
         backend = await this.#floatInput(this.#openFloatBackend);
       }
     }
-    const { output, queueMs, inferMs } = await backend.run(input);
-    return this.#prediction(output, { decode: 0, queue: round(queueMs), infer: round(inferMs) }, null, []);
+    const { probabilities, queueMs, inferMs } = meanProbabilities([await backend.run(input)], this.#logits);
+    return this.#prediction(probabilities, null, { decode: 0, queue: queueMs, infer: inferMs }, []);
   }
 
   #floatInput(open: () => Promise<InferenceBackend>): Promise<InferenceBackend> {
@@ -241,8 +304,7 @@ export class Classifier implements PredictionSource {
     return this.#floatBackend;
   }
 
-  #prediction(output: Float32Array, timing: Prediction['timing_ms'], filename: string | null, warnings: string[]): Prediction {
-    const probabilities = this.#logits ? softmax(output) : output;
+  #prediction(probabilities: ArrayLike<number>, filename: string | null, t: { decode: number; queue: number; infer: number }, warnings: string[]): Prediction {
     const { labels } = this.model.manifest;
     const scores: Record<string, number> = {};
     let best = 0;
@@ -255,7 +317,7 @@ export class Classifier implements PredictionSource {
       label: labels[best]!,
       score: probabilities[best]!,
       scores,
-      timing_ms: timing,
+      timing_ms: { decode: round(t.decode), queue: round(t.queue), infer: round(t.infer) },
       warnings,
     };
   }

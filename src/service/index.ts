@@ -1,5 +1,9 @@
 /** What the HTTP layer and the commands use: the Classifier, its documents and its error catalog. */
-export { backendOptions, Classifier, type ClassifierSettings, type ImagingSettings } from './classifier.js';
+export { backendOptions, Classifier, type ClassifierSettings, type ExplainResult, type ImagingSettings } from './classifier.js';
+export { ExplainResponseSchema, type ExplainResponse } from './explain/explain-response.js';
+export { heatmapPng } from './explain/heatmap-png.js';
+export { OCCLUSION_DEFAULTS, occlusionGrid, type OcclusionOptions } from './explain/occlusion.js';
+export { TTA_MODES, type TtaMode } from './tta.js';
 export {
   classifyResponse,
   ClassifyResponseSchema,

@@ -28,6 +28,8 @@ t.test('defaults when nothing is given', async (t) => {
     metricsAuth: false,
     rateLimitMax: 0,
     rateLimitWindowMs: 60_000,
+    tta: 'off',
+    explainMaxInferences: 150,
     logLevel: 'info',
   });
   t.equal(config.apiKeys, undefined, 'no API key: the API is open, as before');
