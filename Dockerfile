@@ -44,6 +44,8 @@ RUN python3 -m venv /venv \
  && /venv/bin/pip install --no-cache-dir --disable-pip-version-check \
       -r models/requirements.txt -c models/requirements.lock
 COPY models/leukotool models/leukotool
+# The INT8 IR is calibrated (and its agreement measured) on the repository's fixture images.
+COPY test/fixtures/images test/fixtures/images
 RUN PYTHONPATH=models /venv/bin/python -m leukotool default --out /model
 # The stick's runtime is 2022.3, which reads IR v10/v11 with opset1..opset10 only: a newer converter can
 # write operations it does not know, and then the Pi would fail at start-up instead of here.
