@@ -40,12 +40,18 @@ def label_of(path: Path) -> int | None:
     return _FOLDER_LABELS.get(path.parent.name.lower())
 
 
-def discover(data: Path) -> list[Sample]:
-    if not data.is_dir():
-        raise DatasetError(f'no data folder at {data}')
-    files = sorted(p for p in data.rglob('*') if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+def image_files(folder: Path, what: str = 'image folder') -> list[Path]:
+    """Every image below `folder`, sorted; none (or no folder) is a DatasetError naming `what`."""
+    if not folder.is_dir():
+        raise DatasetError(f'no {what} at {folder}')
+    files = sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise DatasetError(f'{data} holds no images ({", ".join(sorted(IMAGE_SUFFIXES))})')
+        raise DatasetError(f'{folder} holds no images ({", ".join(sorted(IMAGE_SUFFIXES))})')
+    return files
+
+
+def discover(data: Path) -> list[Sample]:
+    files = image_files(data, 'data folder')
     unlabelled = [p for p in files if label_of(p) is None]
     if unlabelled:
         shown = ', '.join(str(p.relative_to(data)) for p in unlabelled[:5])

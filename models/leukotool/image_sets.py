@@ -9,22 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import IMAGE_SUFFIXES, read_rgb
-from .errors import DatasetError
+from .dataset import image_files, read_rgb
 from .preprocessing import serving_input
 
 # Each augmented copy is one of the eight flips/quarter turns of the image, then a seeded crop keeping
 # 70-100 % of each side: cells on a smear have no orientation, and a crop moves and scales them.
 _MIN_CROP = 0.7
-
-
-def folder_images(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise DatasetError(f'no image folder at {folder}')
-    files = sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise DatasetError(f'{folder} holds no images ({", ".join(sorted(IMAGE_SUFFIXES))})')
-    return files
 
 
 def file_list_sha256(folder: Path, files: list[Path]) -> str:
@@ -57,7 +47,7 @@ class ImageSet:
 
     @classmethod
     def load(cls, folder: Path, *, per_image: int = 0, seed: int = 0, label: str | None = None) -> ImageSet:
-        files = folder_images(folder)
+        files = image_files(folder)
         rng = np.random.default_rng(seed)
         inputs = []
         for path in files:

@@ -12,7 +12,8 @@ from leukotool.__main__ import main
 from leukotool.check_ir import check_ir
 from leukotool.convert import IR_FP32
 from leukotool.errors import ModelDirError
-from leukotool.image_sets import ImageSet, file_list_sha256, folder_images
+from leukotool.dataset import image_files
+from leukotool.image_sets import ImageSet, file_list_sha256
 from leukotool.preprocessing import serving_input
 from leukotool.quantize import IR_INT8, measure_agreement, quantize
 from runners import IMAGES, service_manifest_check
@@ -24,8 +25,8 @@ def test_default_model_has_an_int8_ir_calibrated_on_the_fixture_images(default_m
     calibration = manifest['quantization']['calibration']
     assert manifest['quantization']['tool'].startswith('nncf ')
     assert calibration['folder'] == 'test/fixtures/images'
-    assert calibration['images'] == len(folder_images(IMAGES)) == 7
-    assert calibration['sha256'] == file_list_sha256(IMAGES, folder_images(IMAGES))
+    assert calibration['images'] == len(image_files(IMAGES)) == 7
+    assert calibration['sha256'] == file_list_sha256(IMAGES, image_files(IMAGES))
     assert calibration['augmentations']['per_image'] > 0
     assert calibration['samples'] == calibration['images'] * (1 + calibration['augmentations']['per_image'])
     ops = check_ir(default_model / IR_INT8).ops
@@ -69,7 +70,7 @@ def test_bf16_is_recorded_as_not_measurable_on_a_cpu_without_bf16(default_model,
     assert 'not measurable on this CPU' in manifest['agreement']['precisions']['bf16']['reason']
     assert manifest['agreement']['images'] == {'folder': str(IMAGES / 'c-nmc'), 'images': 4, 'augmentations': None,
                                               'sha256': file_list_sha256(IMAGES / 'c-nmc',
-                                                                         folder_images(IMAGES / 'c-nmc')),
+                                                                         image_files(IMAGES / 'c-nmc')),
                                               'samples': 4}
 
 
