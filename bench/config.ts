@@ -2,6 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BenchConfigError } from './errors.js';
+import { BENCH_PRECISIONS } from './precisions.js';
+import type { ServedPrecision } from '../src/inference/index.js';
 
 /** What one `npm run bench` measures and for how long. */
 export interface BenchConfig {
@@ -15,6 +17,8 @@ export interface BenchConfig {
   /** Seconds per benchmark_app run (one for each hint). */
   readonly ceilingSeconds: number;
   readonly concurrencies: readonly number[];
+  /** One series each, in this order; the first also gets the start-up, latency and Flask runs, the last the soak. */
+  readonly precisions: readonly ServedPrecision[];
   /** Requests sent before the final RSS reading (the leak check compares it with the reading after 100). */
   readonly memoryRequests: number;
   readonly modelDir: string;
@@ -33,6 +37,11 @@ const EnvSchema = z.object({
     .string()
     .transform((s) => s.split(',').map((c) => Number(c.trim())))
     .pipe(z.array(z.number().int().positive()).min(1))
+    .optional(),
+  BENCH_PRECISIONS: z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()))
+    .pipe(z.array(z.enum(BENCH_PRECISIONS as [ServedPrecision, ...ServedPrecision[]])).min(1))
     .optional(),
   BENCH_MEMORY_REQUESTS: count.min(100, 'must be at least 100 (the first reading is taken after 100)').optional(),
   BENCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -61,6 +70,7 @@ export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv,
     warmupSeconds: e.BENCH_WARMUP_SECONDS ?? (quick ? 0.5 : 2),
     ceilingSeconds: e.BENCH_CEILING_SECONDS ?? (quick ? 3 : 15),
     concurrencies: e.BENCH_CONCURRENCY ?? (quick ? [1, 4] : [1, 2, 4, 8, 16]),
+    precisions: [...new Set(e.BENCH_PRECISIONS ?? BENCH_PRECISIONS)],
     memoryRequests: e.BENCH_MEMORY_REQUESTS ?? (quick ? 300 : 10_000),
     modelDir: path.resolve(root, e.MODEL_DIR ?? 'models/default'),
     resultsDir: path.join(root, 'bench', 'results'),

@@ -4,11 +4,12 @@ import path from 'node:path';
 import type { BenchConfig } from './config.js';
 import { classifyOnce, runLoad, type LoadPoint, type TopPrediction } from './load.js';
 import { readThreadCpu } from './proc-status.js';
-import { readCpuProfile, summariseMainThread, threadCpuBetween, type ProfileSummary } from './profile.js';
+import { monotonicUs, readCpuProfile, summariseMainThread, threadCpuBetween, type ProfileSummary } from './profile.js';
 import type { ServerResult, UploadId } from './result.js';
 import { ServerProcess } from './server-process.js';
 import { leukoserveSpec, type BenchPaths } from './servers.js';
 import type { Upload } from './uploads.js';
+import type { ServedPrecision } from '../src/inference/index.js';
 
 export type Log = (message: string) => void;
 
@@ -65,7 +66,6 @@ export async function soak(server: ServerProcess, upload: Upload, requests: numb
 }
 
 const PROFILE_CONNECTIONS = 4;
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** One leukoserve run under node --cpu-prof: per-thread CPU and main-thread self time over one load window. */
 export async function profileWindow(
@@ -73,6 +73,7 @@ export async function profileWindow(
   config: BenchConfig,
   cacheDir: string,
   upload: Upload,
+  precision: ServedPrecision,
   log: Log,
 ): Promise<ProfileSummary> {
   const profileDir = await mkdtemp(path.join(tmpdir(), 'leukoserve-cpuprof-'));
@@ -81,6 +82,7 @@ export async function profileWindow(
       modelDir: config.modelDir,
       cacheDir,
       logLevel: config.logLevel,
+      cpuPrecision: precision,
       nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     });
     const server = await ServerProcess.start(spec);
@@ -97,6 +99,7 @@ export async function profileWindow(
     }
     const summary: ProfileSummary = {
       upload: upload.description,
+      precision,
       connections: PROFILE_CONNECTIONS,
       seconds: (window.to - window.from) / 1e6,
       requestsPerSecond: window.point.requestsPerSecond,

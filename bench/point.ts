@@ -1,11 +1,14 @@
 /**
  * `npm run bench:point -- [--upload jpeg-299|bmp-450|jpeg-2592] [--connections 8] [--seconds 10]
- * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...]`: one load
+ * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...] [--profile]`: one load
  * point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision: the same IR
  * and INFERENCE_PRECISION_HINT as CPU_PRECISION) and then the point, so that every
- * ratio has a reference measured next to it; CPU per request is split by thread (/proc).
+ * ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
+ * runs the server under node --cpu-prof and prints where the main thread spent the last round.
  * It writes nothing: `npm run bench` makes the numbers of record.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +16,7 @@ import { loadManifest } from '../src/model/manifest.js';
 import { runBenchmarkApp } from './ceiling.js';
 import { runLoad } from './load.js';
 import { readThreadCpu } from './proc-status.js';
-import { threadCpuBetween } from './profile.js';
+import { monotonicUs, readCpuProfile, summariseMainThread, threadCpuBetween } from './profile.js';
 import { ServerProcess } from './server-process.js';
 import { benchPaths, leukoserveSpec } from './servers.js';
 import { BENCH_PRECISIONS, ceilingModel } from './precisions.js';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     hint: { type: 'string', default: 'THROUGHPUT' },
     precision: { type: 'string', default: 'f32' },
     env: { type: 'string', multiple: true, default: [] },
+    profile: { type: 'boolean', default: false },
   },
 });
 const hint = values.hint === 'LATENCY' ? 'LATENCY' : 'THROUGHPUT';
@@ -42,20 +46,31 @@ if (!precision) throw new Error(`--precision must be ${BENCH_PRECISIONS.join(', 
 const paths = benchPaths(root);
 const modelDir = path.join(root, 'models', 'default');
 const { xml, inferPrecision } = ceilingModel(await loadManifest(modelDir), precision);
-const spec = await leukoserveSpec(paths, { modelDir, cacheDir: path.join(root, '.cache', 'bench-point'), logLevel: 'warn', performanceHint: hint, cpuPrecision: precision });
+const profileDir = values.profile ? await mkdtemp(path.join(tmpdir(), 'leukoserve-cpuprof-')) : undefined;
+const spec = await leukoserveSpec(paths, {
+  modelDir,
+  cacheDir: path.join(root, '.cache', 'bench-point'),
+  logLevel: 'warn',
+  performanceHint: hint,
+  cpuPrecision: precision,
+  ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+});
 for (const pair of values.env) {
   const [key, ...rest] = pair.split('=');
   if (!key || rest.length === 0) throw new Error(`--env takes KEY=VALUE, not ${pair}`);
   spec.env[key] = rest.join('=');
 }
 const server = await ServerProcess.start(spec);
+let window = { fromUs: 0, toUs: 0 };
 try {
   await runLoad({ url: server.url, upload, connections, seconds: 3 });
   for (let round = 1; round <= rounds; round++) {
     const ceiling = await runBenchmarkApp(paths.benchmarkApp, xml, hint === 'LATENCY' ? 'latency' : 'throughput', seconds, inferPrecision);
     const before = await readThreadCpu(server.pid);
     const load = process.cpuUsage();
+    const fromUs = monotonicUs();
     const point = await runLoad({ url: server.url, upload, connections, seconds });
+    window = { fromUs, toUs: monotonicUs() };
     const threads = threadCpuBetween(before, await readThreadCpu(server.pid));
     const loadCpu = process.cpuUsage(load);
     const requests = point.requestsPerSecond * point.seconds;
@@ -74,4 +89,15 @@ try {
   }
 } finally {
   await server.stop();
+}
+if (profileDir) {
+  try {
+    const main = summariseMainThread(await readCpuProfile(profileDir), window.fromUs, window.toUs, root, 25);
+    const share = (ms: number) => `${((100 * ms) / main.sampledMs).toFixed(1)} %`.padStart(7);
+    console.log(`main thread over the last round (self time, ${main.sampledMs.toFixed(0)} ms sampled):`);
+    for (const o of main.byOrigin.slice(0, 12)) console.log(`  ${share(o.selfMs)}  ${o.origin}`);
+    for (const f of main.topFunctions) console.log(`  ${share(f.selfMs)}  ${f.fn}  (${f.origin})`);
+  } finally {
+    await rm(profileDir, { recursive: true, force: true });
+  }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 /** Where the server's time went during one load window. */
 export interface ProfileSummary {
   readonly upload: string;
+  readonly precision: string;
   readonly connections: number;
   readonly seconds: number;
   readonly requestsPerSecond: number;
@@ -30,12 +31,16 @@ const CpuProfileSchema = z.object({
   timeDeltas: z.array(z.number()),
 });
 
-/** The one .cpuprofile that node --cpu-prof wrote into a directory. */
+/** The main thread's .cpuprofile among those node --cpu-prof wrote into a directory. */
 export async function readCpuProfile(dir: string): Promise<z.infer<typeof CpuProfileSchema>> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length !== 1 || !files[0]) throw new Error(`expected one .cpuprofile in ${dir}, found ${files.length}`);
+  // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: the compile worker writes one too; thread 0 is the main thread.
+  const files = (await readdir(dir)).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (files.length !== 1 || !files[0]) throw new Error(`expected one main-thread .cpuprofile in ${dir}, found ${files.length}`);
   return CpuProfileSchema.parse(JSON.parse(await readFile(path.join(dir, files[0]), 'utf8')));
 }
+
+/** Microseconds on the monotonic clock that V8's profiler stamps its samples with (on Linux). */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** What a script URL belongs to: a package, node itself, or a leukoserve source file. */
 function originOf(url: string, root: string): string {

@@ -5,15 +5,17 @@ import type { MemorySample } from './proc-status.js';
 import type { StartupMilestone } from './server-process.js';
 import type { ProfileSummary } from './profile.js';
 import type { Upload } from './uploads.js';
+import type { ServedPrecision } from '../src/inference/index.js';
+import type { Manifest } from '../src/model/manifest.js';
 
 /** Everything one run measured: written as bench/results/<date>.json and rendered as the Markdown table. */
 export type UploadId = Upload['id'];
 
 export interface ServerResult {
   readonly name: string;
-  /** What the server says it compiled for (leukoserve's GET /devices), when it says. */
-  readonly compiled?: { readonly device: string; readonly numRequests: number };
-  /** Start to /health/ready 200. leukoserve is started twice: with an empty CACHE_DIR, then with the one that start filled. */
+  /** What the server says it compiled (leukoserve's GET /devices), when it says: `served` is its CPU_PRECISION at work. */
+  readonly compiled?: { readonly device: string; readonly numRequests: number; readonly served?: string };
+  /** Start to /health/ready 200. The first leukoserve is also started with an empty CACHE_DIR, then with the one that start filled. */
   readonly readyMs: { readonly cold: number; readonly warm?: number };
   /** What leukoserve logged (at info) on the way to ready, for the cold and the warm start. */
   readonly startup?: { readonly cold: readonly StartupMilestone[]; readonly warm: readonly StartupMilestone[] };
@@ -38,6 +40,21 @@ export interface TargetResult {
   readonly pass: boolean | null;
 }
 
+/** One precision's series: leukoserve and the threaded Python peer, both at it, and benchmark_app at it. */
+export interface PrecisionRun {
+  readonly precision: ServedPrecision;
+  /**
+   * benchmark_app at this precision (the IR and INFERENCE_PRECISION_HINT that CPU_PRECISION serves),
+   * throughput hint, measured right before each upload's leukoserve series: the ceiling its ratios use.
+   * A shared VM can drift between speeds for minutes at a time, which a reference from the start
+   * would fold into the ratios.
+   */
+  readonly ceiling: Readonly<Partial<Record<UploadId, CeilingRun>>>;
+  readonly leukoserve: ServerResult;
+  /** bench/baselines/threaded_server.py at the same precision: the strongest short Python server. */
+  readonly peer: ServerResult;
+}
+
 export interface BenchResult {
   readonly date: string;
   readonly mode: 'full' | 'quick';
@@ -46,33 +63,30 @@ export interface BenchResult {
     readonly warmupSeconds: number;
     readonly ceilingSeconds: number;
     readonly concurrencies: readonly number[];
+    readonly precisions: readonly ServedPrecision[];
     readonly serverLogLevel: string;
     readonly model: string;
   };
   readonly machine: MachineInfo;
   readonly uploads: readonly { readonly id: UploadId; readonly description: string; readonly bytes: number }[];
-  /**
-   * At leukoserve's inference precision (f32: it sets INFERENCE_PRECISION_HINT), and for information
-   * the throughput at the device's default precision, which leukoserve cannot use as it stands.
-   */
+  /** Each faster precision's agreement with f32 as the model's manifest records it (leukotool agreement). */
+  readonly agreement?: Manifest['agreement'];
+  /** benchmark_app at the first precision (f32 by default), beyond the per-series references. */
   readonly ceiling: {
     readonly throughput: CeilingRun;
-    readonly latency: CeilingRun;
-    readonly throughputDefaultPrecision: CeilingRun;
-    /** benchmark_app's throughput again after the HTTP runs: if it moved, the machine was not quiet. */
+    /** The same again after all HTTP runs: if it moved, the machine was not quiet. */
     readonly throughputAfter: CeilingRun;
-    /**
-     * The references the ratios use, each measured next to what it is compared with: the throughput
-     * hint right before each upload's leukoserve series, the latency hint right before and right
-     * after the single-client point. A shared VM can drift between speeds for minutes at a time
-     * (benchmark_app's latency median at 52 or 58 ms), which a reference from the start would fold
-     * into the ratios.
-     */
-    readonly beside: { readonly throughput: Readonly<Partial<Record<UploadId, CeilingRun>>>; readonly latency: readonly CeilingRun[] };
+    /** The latency hint right before and right after leukoserve's single-client point (their mean is its reference). */
+    readonly latency: readonly CeilingRun[];
   };
-  readonly leukoserve: ServerResult;
+  /**
+   * In the order run. The first series' leukoserve also carries the cold and warm starts, the
+   * single-client point with PERFORMANCE_HINT=LATENCY; the soak runs in the fastest series (int8).
+   */
+  readonly precisions: readonly PrecisionRun[];
+  /** The Flask baseline, at the first precision. */
   readonly baseline: ServerResult;
   readonly targets: readonly TargetResult[];
-  /** With --profile: one load window per profiled upload. */
+  /** With --profile: one load window per profiled upload, at the first precision. */
   readonly profiles?: readonly ProfileSummary[];
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --profile]`: benchmark_app's ceiling, leukoserve over HTTP and the
- * Flask baseline, on the default model's FP32 IR and the CPU, all in one run. Writes
- * bench/results/<date>.{md,json} and latest.{md,json} and prints the Markdown.
+ * `npm run bench [-- --quick] [-- --profile]`: for each CPU precision (f32, bf16, int8), benchmark_app's
+ * ceiling at it, leukoserve over HTTP at it and the threaded Python peer at it; the Flask baseline,
+ * the start-up and single-client runs at the first, the soak at the last; all in one run, on the
+ * default model and the CPU. Writes bench/results/<date>.{md,json} and latest.{md,json} and prints the Markdown.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,101 +10,128 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { loadManifest } from '../src/model/manifest.js';
+import { loadManifest, type LoadedManifest } from '../src/model/manifest.js';
+import type { ServedPrecision } from '../src/inference/index.js';
 import { runBenchmarkApp, type CeilingRun } from './ceiling.js';
 import { loadBenchConfig, type BenchConfig } from './config.js';
 import { describeMachine } from './machine.js';
 import { measurePoints, profileWindow, singleClient, soak, type Log } from './measure.js';
+import { ceilingModel } from './precisions.js';
 import { writeResults } from './report.js';
-import type { BenchResult, ServerResult, UploadId } from './result.js';
+import type { BenchResult, PrecisionRun, ServerResult, UploadId } from './result.js';
 import { ServerProcess } from './server-process.js';
-import { baselineSpec, benchPaths, leukoserveSpec, type BenchPaths } from './servers.js';
+import { benchPaths, leukoserveSpec, pythonPeerSpec, type BenchPaths, type PythonPeer } from './servers.js';
 import { judgeTargets } from './targets.js';
 import { makeUploads, type Upload } from './uploads.js';
 
-// leukoserve compiles for the CPU with INFERENCE_PRECISION_HINT=f32 (src/inference/pool.ts); the ceiling
-// and the baseline use the same, so all three compute the same thing.
-const INFER_PRECISION = 'f32';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
 const log: Log = (message) => console.error(`[bench +${((performance.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
-/** GET /devices: which device and how many infer requests leukoserve chose. Informative only. */
+/** What one run shares between its series. */
+interface Bench {
+  readonly paths: BenchPaths;
+  readonly config: BenchConfig;
+  readonly model: LoadedManifest;
+  readonly uploads: readonly Upload[];
+  /** The 299x299 JPEG: the upload of the soak and of the single-client point. */
+  readonly small: Upload;
+  readonly cacheDir: string;
+}
+
+/** benchmark_app computing what CPU_PRECISION=precision computes: same IR, same INFERENCE_PRECISION_HINT. */
+function ceilingAt(bench: Bench, precision: ServedPrecision, hint: CeilingRun['hint']): Promise<CeilingRun> {
+  const { xml, inferPrecision } = ceilingModel(bench.model, precision);
+  return runBenchmarkApp(bench.paths.benchmarkApp, xml, hint, bench.config.ceilingSeconds, inferPrecision);
+}
+
+/** GET /devices: the device, the number of infer requests and the precision leukoserve serves. Informative only. */
 async function compiledOn(server: ServerProcess): Promise<ServerResult['compiled']> {
   try {
-    const body = (await (await fetch(`${server.url}/devices`)).json()) as { compiled?: { device?: unknown; numRequests?: unknown } };
-    const { device, numRequests } = body.compiled ?? {};
-    return typeof device === 'string' && typeof numRequests === 'number' ? { device, numRequests } : undefined;
+    const body = (await (await fetch(`${server.url}/devices`)).json()) as {
+      compiled?: { device?: unknown; numRequests?: unknown; precision?: { served?: unknown } };
+    };
+    const { device, numRequests, precision } = body.compiled ?? {};
+    if (typeof device !== 'string' || typeof numRequests !== 'number') return undefined;
+    return { device, numRequests, ...(typeof precision?.served === 'string' ? { served: precision.served } : {}) };
   } catch {
     return undefined;
   }
 }
 
-/** Runs benchmark_app at f32 with a hint (bound to the IR and the run's duration). */
-type Ceiling = (hint: CeilingRun['hint']) => Promise<CeilingRun>;
-
-async function measureLeukoserve(
-  paths: BenchPaths,
-  config: BenchConfig,
-  uploads: readonly Upload[],
-  cacheDir: string,
-  ceiling: Ceiling,
-): Promise<{ result: ServerResult; beside: BenchResult['ceiling']['beside'] }> {
-  // The two timed starts log at info, so their milestones show where start-up time goes; the server
-  // that takes the load is a third start, at the bench's log level.
+/** The cold and warm starts (at info, so their milestones show where start-up time goes). */
+async function timedStarts(bench: Bench, precision: ServedPrecision): Promise<Pick<ServerResult, 'readyMs' | 'startup'>> {
   const startAndStop = async (what: string) => {
-    const server = await ServerProcess.start(await leukoserveSpec(paths, { modelDir: config.modelDir, cacheDir, logLevel: 'info' }));
+    const spec = await leukoserveSpec(bench.paths, { modelDir: bench.config.modelDir, cacheDir: bench.cacheDir, logLevel: 'info', cpuPrecision: precision });
+    const server = await ServerProcess.start(spec);
     await server.stop();
     log(`leukoserve ready in ${server.readyMs.toFixed(0)} ms with ${what}`);
     return server;
   };
   const cold = await startAndStop('an empty CACHE_DIR');
   const warm = await startAndStop('a warm CACHE_DIR');
-  const server = await ServerProcess.start(await leukoserveSpec(paths, { modelDir: config.modelDir, cacheDir, logLevel: config.logLevel }));
+  return { readyMs: { cold: cold.readyMs, warm: warm.readyMs }, startup: { cold: cold.startupMilestones, warm: warm.startupMilestones } };
+}
+
+/** leukoserve at one precision: every point, each upload's series right after its own ceiling. */
+async function measureLeukoserve(
+  bench: Bench,
+  precision: ServedPrecision,
+  withSoak: boolean,
+): Promise<{ result: ServerResult; ceiling: PrecisionRun['ceiling'] }> {
+  const { config, uploads } = bench;
+  const spec = await leukoserveSpec(bench.paths, { modelDir: config.modelDir, cacheDir: bench.cacheDir, logLevel: config.logLevel, cpuPrecision: precision });
+  const server = await ServerProcess.start(spec);
   try {
     const idle = await server.memory();
     const compiled = await compiledOn(server);
-    const soakUpload = uploads.find((u) => u.id === 'jpeg-299') ?? uploads[0];
-    if (!soakUpload) throw new Error('no uploads');
-    const soaked = await soak(server, soakUpload, config.memoryRequests, log);
-    const throughputBeside: Partial<Record<UploadId, CeilingRun>> = {};
+    const soaked = withSoak ? await soak(server, bench.small, config.memoryRequests, log) : undefined;
+    const ceiling: Partial<Record<UploadId, CeilingRun>> = {};
     const { top, points } = await measurePoints(server, uploads, config, log, async (upload) => {
-      const reference = await ceiling('throughput');
-      throughputBeside[upload.id] = reference;
-      log(`ceiling before the ${upload.id} series: ${reference.throughputFps} FPS`);
+      const reference = await ceilingAt(bench, precision, 'throughput');
+      ceiling[upload.id] = reference;
+      log(`benchmark_app at ${precision} before the ${upload.id} series: ${reference.throughputFps} FPS`);
     });
     const end = await server.memory();
-    await server.stop();
-    const latencyServer = await ServerProcess.start(
-      await leukoserveSpec(paths, { modelDir: config.modelDir, cacheDir, logLevel: config.logLevel, performanceHint: 'LATENCY' }),
-    );
-    const latencyBefore = await ceiling('latency');
-    const latencyHint = await singleClient(latencyServer, soakUpload, config, log).finally(() => latencyServer.stop());
-    const latencyAfter = await ceiling('latency');
-    log(`ceiling around the single-client point: ${latencyBefore.latencyMedianMs} / ${latencyAfter.latencyMedianMs} ms median`);
     const result: ServerResult = {
       name: 'leukoserve',
-      latencyHint,
       ...(compiled ? { compiled } : {}),
-      readyMs: { cold: cold.readyMs, warm: warm.readyMs },
-      startup: { cold: cold.startupMilestones, warm: warm.startupMilestones },
+      readyMs: { cold: server.readyMs },
       top,
       points,
-      memory: { idle, soak: soaked, end },
+      memory: { idle, end, ...(soaked ? { soak: soaked } : {}) },
     };
-    return { result, beside: { throughput: throughputBeside, latency: [latencyBefore, latencyAfter] } };
+    return { result, ceiling };
   } finally {
     await server.stop();
   }
 }
 
-async function measureBaseline(paths: BenchPaths, config: BenchConfig, uploads: readonly Upload[]): Promise<ServerResult> {
-  const server = await ServerProcess.start(await baselineSpec(paths, config.modelDir, INFER_PRECISION));
-  log(`Flask baseline ready in ${server.readyMs.toFixed(0)} ms`);
+/** One client against leukoserve started with PERFORMANCE_HINT=LATENCY, between two latency-hint ceilings. */
+async function measureLatency(bench: Bench, precision: ServedPrecision): Promise<{ point: NonNullable<ServerResult['latencyHint']>; ceiling: CeilingRun[] }> {
+  const { config } = bench;
+  const spec = await leukoserveSpec(bench.paths, {
+    modelDir: config.modelDir,
+    cacheDir: bench.cacheDir,
+    logLevel: config.logLevel,
+    performanceHint: 'LATENCY',
+    cpuPrecision: precision,
+  });
+  const server = await ServerProcess.start(spec);
+  const before = await ceilingAt(bench, precision, 'latency');
+  const point = await singleClient(server, bench.small, config, log).finally(() => server.stop());
+  const after = await ceilingAt(bench, precision, 'latency');
+  log(`benchmark_app latency hint around the single-client point: ${before.latencyMedianMs} / ${after.latencyMedianMs} ms median`);
+  return { point, ceiling: [before, after] };
+}
+
+async function measurePython(bench: Bench, peer: PythonPeer, precision: ServedPrecision): Promise<ServerResult> {
+  const server = await ServerProcess.start(await pythonPeerSpec(bench.paths, peer, bench.config.modelDir, precision));
+  log(`${peer} at ${precision} ready in ${server.readyMs.toFixed(0)} ms`);
   try {
     const idle = await server.memory();
-    const { top, points } = await measurePoints(server, uploads, config, log);
-    return { name: 'flask-baseline', readyMs: { cold: server.readyMs }, top, points, memory: { idle, end: await server.memory() } };
+    const { top, points } = await measurePoints(server, bench.uploads, bench.config, log);
+    return { name: peer, readyMs: { cold: server.readyMs }, top, points, memory: { idle, end: await server.memory() } };
   } finally {
     await server.stop();
   }
@@ -112,31 +140,41 @@ async function measureBaseline(paths: BenchPaths, config: BenchConfig, uploads: 
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env, root);
   const paths = benchPaths(root);
-  const manifest = await loadManifest(config.modelDir);
-  const xml = manifest.irPath('fp32');
+  const model = await loadManifest(config.modelDir);
   log(`building leukoserve (tsc -p tsconfig.build.json)`);
   await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
   const [machine, uploads] = await Promise.all([describeMachine(root, paths.python), makeUploads(root)]);
-
-  log(`ceiling: benchmark_app -hint throughput / latency at f32, throughput at the default precision, ${config.ceilingSeconds} s each`);
-  const ceiling: Ceiling = (hint) => runBenchmarkApp(paths.benchmarkApp, xml, hint, config.ceilingSeconds, INFER_PRECISION);
-  const throughput = await ceiling('throughput');
-  const latency = await ceiling('latency');
-  const throughputDefaultPrecision = await runBenchmarkApp(paths.benchmarkApp, xml, 'throughput', config.ceilingSeconds);
-  log(
-    `ceiling: ${throughput.throughputFps} FPS (throughput hint), ${latency.latencyMedianMs} ms median (latency hint); ` +
-      `${throughputDefaultPrecision.throughputFps} FPS at ${throughputDefaultPrecision.precision}`,
-  );
+  const small = uploads.find((u) => u.id === 'jpeg-299');
+  const [first] = config.precisions;
+  const last = config.precisions.at(-1);
+  if (!first || !last || !small) throw new Error('no precisions or no 299x299 JPEG');
+  log(`${machine.cpuModel} (${machine.cpuFlags.join(' ')}); precisions ${config.precisions.join(', ')}`);
 
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'leukoserve-bench-cache-'));
   try {
-    const { result: leukoserve, beside } = await measureLeukoserve(paths, config, uploads, cacheDir, ceiling);
-    const baseline = await measureBaseline(paths, config, uploads);
-    const throughputAfter = await ceiling('throughput');
-    log(`ceiling again after the HTTP runs: ${throughputAfter.throughputFps} FPS (was ${throughput.throughputFps})`);
+    const bench: Bench = { paths, config, model, uploads, small, cacheDir };
+    const throughput = await ceilingAt(bench, first, 'throughput');
+    log(`benchmark_app at ${first}: ${throughput.throughputFps} FPS (throughput hint)`);
+    const precisions: PrecisionRun[] = [];
+    let latency: CeilingRun[] = [];
+    for (const precision of config.precisions) {
+      const starts = precision === first ? await timedStarts(bench, precision) : undefined;
+      const { result, ceiling } = await measureLeukoserve(bench, precision, precision === last);
+      let leukoserve: ServerResult = { ...result, ...starts };
+      if (precision === first) {
+        const single = await measureLatency(bench, precision);
+        leukoserve = { ...leukoserve, latencyHint: single.point };
+        latency = single.ceiling;
+      }
+      const peer = await measurePython(bench, 'threaded-peer', precision);
+      precisions.push({ precision, ceiling, leukoserve, peer });
+    }
+    const baseline = await measurePython(bench, 'flask-baseline', first);
+    const throughputAfter = await ceilingAt(bench, first, 'throughput');
+    log(`benchmark_app at ${first} again after the HTTP runs: ${throughputAfter.throughputFps} FPS (was ${throughput.throughputFps})`);
     const profiles = [];
     if (config.profile) {
-      for (const upload of uploads.filter((u) => u.id !== 'bmp-450')) profiles.push(await profileWindow(paths, config, cacheDir, upload, log));
+      for (const upload of uploads.filter((u) => u.id !== 'bmp-450')) profiles.push(await profileWindow(paths, config, cacheDir, upload, first, log));
     }
     const measured: Omit<BenchResult, 'targets' | 'profiles'> = {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -146,13 +184,15 @@ async function main(): Promise<void> {
         warmupSeconds: config.warmupSeconds,
         ceilingSeconds: config.ceilingSeconds,
         concurrencies: config.concurrencies,
+        precisions: config.precisions,
         serverLogLevel: config.logLevel,
-        model: `${manifest.manifest.name} ${manifest.manifest.version}`,
+        model: `${model.manifest.name} ${model.manifest.version}`,
       },
       machine,
       uploads: uploads.map(({ id, description, body }) => ({ id, description, bytes: body.length })),
-      ceiling: { throughput, latency, throughputDefaultPrecision, throughputAfter, beside },
-      leukoserve,
+      ...(model.manifest.agreement ? { agreement: model.manifest.agreement } : {}),
+      ceiling: { throughput, throughputAfter, latency },
+      precisions,
       baseline,
     };
     const result: BenchResult = { ...measured, targets: judgeTargets(measured), ...(profiles.length > 0 ? { profiles } : {}) };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { freePort, type ServerSpec } from './server-process.js';
 import { INFERENCE_DEFAULTS, type CpuPrecision, type PerformanceHint } from '../src/inference/settings.js';
+import type { ServedPrecision } from '../src/inference/index.js';
 
 /** Paths the bench needs, all under the repository root. */
 export interface BenchPaths {
@@ -48,12 +49,20 @@ export async function leukoserveSpec(
   };
 }
 
-/** The Flask + OpenVINO Python baseline (bench/baselines/flask_server.py). */
-export async function baselineSpec(paths: BenchPaths, modelDir: string, precision?: CpuPrecision): Promise<ServerSpec> {
+/** The bench's Python servers (bench/baselines/), each run with the venv's Python on the CPU. */
+export const PYTHON_PEERS = {
+  /** Flask + the OpenVINO Python API + Pillow, one synchronous inference per request: what users would otherwise write. */
+  'flask-baseline': 'flask_server.py',
+  /** Plain WSGI on waitress threads, THROUGHPUT hint, one infer request per thread: the strongest short one. */
+  'threaded-peer': 'threaded_server.py',
+} as const;
+export type PythonPeer = keyof typeof PYTHON_PEERS;
+
+export async function pythonPeerSpec(paths: BenchPaths, peer: PythonPeer, modelDir: string, precision?: ServedPrecision): Promise<ServerSpec> {
   const port = await freePort();
-  const script = path.join(paths.root, 'bench', 'baselines', 'flask_server.py');
+  const script = path.join(paths.root, 'bench', 'baselines', PYTHON_PEERS[peer]);
   return {
-    name: 'flask-baseline',
+    name: peer,
     command: paths.python,
     args: [script, '--model-dir', modelDir, '--port', String(port), '--device', 'CPU', ...(precision ? ['--precision', precision] : [])],
     env: baseEnv(),

@@ -18,6 +18,8 @@ t.test('BENCH_* variables override the defaults; an empty one counts as unset', 
   t.equal(config.memoryRequests, 10_000);
   t.equal(config.modelDir, '/repo/models/x');
   t.equal(config.profile, true);
+  t.same(config.precisions, ['f32', 'bf16', 'int8'], 'every precision by default, f32 first');
+  t.same(loadBenchConfig([], { BENCH_PRECISIONS: 'int8, f32,int8' }, '/repo').precisions, ['int8', 'f32'], 'in the order given, once each');
 });
 
 t.test('every bad setting is named', async (t) => {
@@ -26,4 +28,5 @@ t.test('every bad setting is named', async (t) => {
     message: /BENCH_CONCURRENCY.*BENCH_MEMORY_REQUESTS: must be at least 100/,
   });
   t.throws(() => loadBenchConfig(['--fast'], {}, '/repo'), { code: 'BENCH_CONFIG_INVALID', message: /--fast/ });
+  t.throws(() => loadBenchConfig([], { BENCH_PRECISIONS: 'f32,fp16' }, '/repo'), { code: 'BENCH_CONFIG_INVALID', message: /BENCH_PRECISIONS/ });
 });
