@@ -4,7 +4,8 @@
  * point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision: the same IR
  * and INFERENCE_PRECISION_HINT as CPU_PRECISION) and then the point, so that every
  * ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
- * runs the server under node --cpu-prof and prints where the main thread spent the last round.
+ * runs the server under node --cpu-prof and prints where the main thread spent the last round. The
+ * server's peak RSS comes last.
  * It writes nothing: `npm run bench` makes the numbers of record.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -87,6 +88,8 @@ try {
         `load generator ${perRequest((loadCpu.user + loadCpu.system) / 1e6)}`,
     );
   }
+  // Over the server's whole life (VmHWM): what a cap such as MAX_CONCURRENT_DECODES bounds.
+  console.log(`peak RSS ${((await server.memory()).peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
 } finally {
   await server.stop();
 }

@@ -129,6 +129,7 @@ function memoryTable(run: BenchResult): string {
       row('ready, warm (CACHE_DIR filled)', (s) => ms(s.readyMs.warm)),
       row('RSS idle, model loaded', (s) => sample(s, (m) => m.idle)),
       row('RSS after the first 100 requests', (s) => sample(s, (m) => m.soak?.after100)),
+      row(`RSS after ${soak?.warmUp ?? '-'} requests (warm-up)`, (s) => sample(s, (m) => m.soak?.afterWarmUp)),
       row(`RSS after ${soak?.requests ?? '-'} requests`, (s) => sample(s, (m) => m.soak?.afterAll)),
       row('RSS after all load points', (s) => sample(s, (m) => m.end)),
       row('peak RSS (VmHWM)', (s) => mib(s.memory.end.peakRssBytes)),

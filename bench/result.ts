@@ -27,8 +27,14 @@ export interface ServerResult {
     readonly idle: MemorySample;
     /** After the last load point; its peakRssBytes is the peak of the whole life of the process. */
     readonly end: MemorySample;
-    /** The leak check: RSS after the first 100 requests and after `requests` (same upload, same concurrency). */
-    readonly soak?: { readonly requests: number; readonly after100: MemorySample; readonly afterAll: MemorySample };
+    /** The leak check: RSS after 100, after `warmUp` and after `requests` in all (same upload, same concurrency). */
+    readonly soak?: {
+      readonly requests: number;
+      readonly after100: MemorySample;
+      readonly warmUp: number;
+      readonly afterWarmUp: MemorySample;
+      readonly afterAll: MemorySample;
+    };
   };
 }
 

@@ -15,7 +15,7 @@ export const PEER_FROM_CONNECTIONS = 4;
 export function judgeTargets(run: Measured): TargetResult[] {
   const [first] = run.precisions;
   const withSoak = run.precisions.find((s) => s.leukoserve.memory.soak)?.leukoserve.memory.soak;
-  const growth = withSoak ? withSoak.afterAll.rssBytes / withSoak.after100.rssBytes - 1 : null;
+  const growth = withSoak ? withSoak.afterAll.rssBytes / withSoak.afterWarmUp.rssBytes - 1 : null;
   const warm = first?.leukoserve.readyMs.warm;
   const latencyHint = first?.leukoserve.latencyHint;
   const latencyCeiling = referenceLatencyMs(run);
@@ -53,7 +53,7 @@ export function judgeTargets(run: Measured): TargetResult[] {
       };
     }),
     {
-      name: `RSS after ${withSoak?.requests ?? '-'} requests vs after 100`,
+      name: `RSS after ${withSoak?.requests ?? '-'} requests vs after the ${withSoak?.warmUp ?? '-'}-request warm-up`,
       measured: growth === null ? 'not measured' : `${growth >= 0 ? '+' : ''}${fixed(growth * 100, 1)} %`,
       wanted: 'within 5 %',
       pass: growth === null ? null : Math.abs(growth) <= 0.05,
