@@ -5,13 +5,16 @@ manifest's fraction, Pillow bilinear resize to the model's input size, scale to 
 """
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
 import openvino as ov
 from PIL import Image
+from waitress import serve
 
 # The bench's precision names (leukoserve's CPU_PRECISION) and what each compiles: the IR and the
 # CPU's INFERENCE_PRECISION_HINT. int8 is the NNCF IR, computed in f32 where it is not integer.
@@ -60,3 +63,21 @@ class BaselineModel:
         prediction = {'label': labels[best], 'score': float(scores[best]),
                       'scores': {label: float(score) for label, score in zip(labels, scores)}}
         return json.dumps({'predictions': [prediction]}).encode()
+
+
+def peer_arguments(description: str, port: int) -> argparse.ArgumentParser:
+    """The command line both peers share: the model, the device, where to listen, the precision."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--model-dir', type=Path, default=Path('models/default'))
+    parser.add_argument('--device', default='CPU')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=port)
+    parser.add_argument('--precision', choices=sorted(PRECISIONS), default=None,
+                        help="the IR and the CPU's inference precision (default: the FP32 IR at the device's own)")
+    return parser
+
+
+def serve_quietly(app, args: argparse.Namespace, **options) -> None:
+    """waitress, without the warning it logs whenever a request waits for a thread: under a load test, always."""
+    logging.getLogger('waitress.queue').setLevel(logging.ERROR)
+    serve(app, host=args.host, port=args.port, **options)

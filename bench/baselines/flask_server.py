@@ -12,16 +12,12 @@ POST /classify with a raw image body (any format Pillow decodes); GET /health/re
 """
 from __future__ import annotations
 
-import argparse
 import json
-import logging
 import threading
-from pathlib import Path
 
 from flask import Flask, Response, request
-from waitress import serve
 
-from baseline_model import PRECISIONS, BaselineModel
+from baseline_model import BaselineModel, peer_arguments, serve_quietly
 
 
 def create_app(model: BaselineModel) -> Flask:
@@ -47,17 +43,8 @@ def create_app(model: BaselineModel) -> Flask:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--model-dir', type=Path, default=Path('models/default'))
-    parser.add_argument('--device', default='CPU')
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8081)
-    parser.add_argument('--precision', choices=sorted(PRECISIONS), default=None,
-                        help="the IR and the CPU's inference precision (default: the FP32 IR at the device's own)")
-    args = parser.parse_args()
-    # waitress logs a warning whenever a request waits for a thread: under a load test, always.
-    logging.getLogger('waitress.queue').setLevel(logging.ERROR)
-    serve(create_app(BaselineModel(args.model_dir, args.device, args.precision)), host=args.host, port=args.port)
+    args = peer_arguments(__doc__.splitlines()[0], 8081).parse_args()
+    serve_quietly(create_app(BaselineModel(args.model_dir, args.device, args.precision)), args)
 
 
 if __name__ == '__main__':

@@ -10,14 +10,9 @@ POST /classify with a raw image body (any format Pillow decodes); GET /health/re
 """
 from __future__ import annotations
 
-import argparse
-import logging
 import threading
-from pathlib import Path
 
-from waitress import serve
-
-from baseline_model import PRECISIONS, BaselineModel
+from baseline_model import BaselineModel, peer_arguments, serve_quietly
 
 JSON = [('Content-Type', 'application/json')]
 
@@ -49,20 +44,13 @@ def create_app(model: BaselineModel):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--model-dir', type=Path, default=Path('models/default'))
-    parser.add_argument('--device', default='CPU')
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8082)
-    parser.add_argument('--precision', choices=sorted(PRECISIONS), default=None,
-                        help="the IR and the CPU's inference precision (default: the FP32 IR at the device's own)")
+    parser = peer_arguments(__doc__.splitlines()[0], 8082)
     parser.add_argument('--threads', type=int, default=None,
                         help="server threads, one infer request each (default: the compiled model's optimal number of infer requests, plus two to decode while they infer)")
     args = parser.parse_args()
     model = BaselineModel(args.model_dir, args.device, args.precision, {'PERFORMANCE_HINT': 'THROUGHPUT'})
     threads = args.threads or model.compiled.get_property('OPTIMAL_NUMBER_OF_INFER_REQUESTS') + 2
-    logging.getLogger('waitress.queue').setLevel(logging.ERROR)
-    serve(create_app(model), host=args.host, port=args.port, threads=threads)
+    serve_quietly(create_app(model), args, threads=threads)
 
 
 if __name__ == '__main__':
