@@ -15,7 +15,8 @@ export const PEER_FROM_CONNECTIONS = 4;
 export function judgeTargets(run: Measured): TargetResult[] {
   const [first] = run.precisions;
   const withSoak = run.precisions.find((s) => s.leukoserve.memory.soak)?.leukoserve.memory.soak;
-  const growth = withSoak ? withSoak.afterAll.rssBytes / withSoak.afterWarmUp.rssBytes - 1 : null;
+  // A soak no longer than its warm-up (--quick) measures no growth.
+  const growth = withSoak && withSoak.requests > withSoak.warmUp ? withSoak.afterAll.rssBytes / withSoak.afterWarmUp.rssBytes - 1 : null;
   const warm = first?.leukoserve.readyMs.warm;
   const latencyHint = first?.leukoserve.latencyHint;
   const latencyCeiling = referenceLatencyMs(run);
