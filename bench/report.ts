@@ -4,7 +4,7 @@ import type { CeilingRun } from './ceiling.js';
 import type { MemorySample } from './proc-status.js';
 import type { ProfileSummary } from './profile.js';
 import type { BenchResult, PrecisionRun, ServerResult } from './result.js';
-import { ceilingDrift, fixed, PEER_FROM_CONNECTIONS, pointAt, referenceLatencyMs, saturated } from './targets.js';
+import { ceilingDrift, fixed, PEER_FROM_CONNECTIONS, peerRatios, pointAt, referenceLatencyMs, saturated } from './targets.js';
 
 const MiB = 1024 * 1024;
 const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${fixed(bytes / MiB)} MiB`);
@@ -41,10 +41,7 @@ function summaryTable(run: BenchResult): string {
       return best && fps ? `${fixed(best.requestsPerSecond)} / ${fixed(fps)} = **${fixed(best.requestsPerSecond / fps, 2)}x**` : '-';
     });
     const peer = run.uploads.map(({ id }) => {
-      const ratios = (series.leukoserve.points[id] ?? []).flatMap((ours) => {
-        const theirs = pointAt(series.peer, id, ours.connections);
-        return ours.connections >= PEER_FROM_CONNECTIONS && theirs && theirs.ok > 0 ? [ours.requestsPerSecond / theirs.requestsPerSecond] : [];
-      });
+      const ratios = peerRatios(series, id).map((r) => r.ratio);
       return ratios.length > 0 ? `${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}x` : '-';
     });
     return [series.precision, ...cells, ...peer, agreementOf(run, series.precision)];

@@ -88,14 +88,19 @@ function saturation(series: PrecisionRun, id: UploadId, description: string, fra
   };
 }
 
-/** leukoserve against the threaded peer at every shared concurrency from PEER_FROM_CONNECTIONS up: the worst ratio decides. */
-function beatsPeer(series: PrecisionRun, id: UploadId, description: string): TargetResult {
-  const ratios = (series.leukoserve.points[id] ?? [])
+/** leukoserve's throughput over the threaded peer's at each concurrency from PEER_FROM_CONNECTIONS up where the peer answered. */
+export function peerRatios(series: PrecisionRun, id: UploadId): { connections: number; ratio: number }[] {
+  return (series.leukoserve.points[id] ?? [])
     .filter((p) => p.connections >= PEER_FROM_CONNECTIONS)
     .flatMap((ours) => {
       const theirs = pointAt(series.peer, id, ours.connections);
       return theirs && theirs.ok > 0 ? [{ connections: ours.connections, ratio: ours.requestsPerSecond / theirs.requestsPerSecond }] : [];
     });
+}
+
+/** leukoserve against the threaded peer: the worst ratio from PEER_FROM_CONNECTIONS up decides. */
+function beatsPeer(series: PrecisionRun, id: UploadId, description: string): TargetResult {
+  const ratios = peerRatios(series, id);
   const worst = ratios.reduce<(typeof ratios)[number] | undefined>((w, r) => (w && w.ratio <= r.ratio ? w : r), undefined);
   return {
     name: `throughput vs threaded Python peer at ${series.precision}, c >= ${PEER_FROM_CONNECTIONS}, ${description}`,
