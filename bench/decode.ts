@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { preprocess } from '../src/imaging/index.js';
+import { centralCrop } from '../src/imaging/central-crop.js';
 import { resizeBilinear } from '../src/imaging/crop-resize.js';
 import { describeMachine } from './machine.js';
 import { benchPaths } from './servers.js';
@@ -56,8 +57,8 @@ try {
     // sharp's decode alone (libvips has no BMP loader: the built-in reader's cost is in the whole).
     const decode = upload.contentType === 'image/jpeg' ? await cpuMs(() => sharp(upload.body).raw().toBuffer()) : null;
     // TF's resize kernel in TypeScript, run where the crop grows (here: the 299x299 upload's 261x261 crop).
-    const crop = Math.floor(SIDE * 0.875);
-    const resize = upload.id === 'jpeg-299' ? await cpuMs(() => resizeBilinear(new Uint8Array(crop * crop * 3), crop, crop, SIDE, SIDE)) : null;
+    const { width, height } = centralCrop(SIDE, SIDE, options.centralFraction);
+    const resize = upload.id === 'jpeg-299' ? await cpuMs(() => resizeBilinear(new Uint8Array(width * height * 3), width, height, SIDE, SIDE)) : null;
     rows.push({ upload: upload.description, leukoserve: { preprocess: whole, sharpDecode: decode, resizeKernel: resize }, python: theirs });
     console.error(`[bench:decode] ${upload.id}: leukoserve ${whole.toFixed(2)} ms, Python peers ${theirs.preprocess.toFixed(2)} ms`);
   }
