@@ -3,6 +3,7 @@ export { FORMATS, IMAGE_FORMATS, RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT,
 export { ImageDecoder, type ImageDecoderOptions } from './image-decoder.js';
 export { preprocess, type PreprocessOptions, type PreprocessedImage } from './preprocess.js';
 export { inceptionScale } from './inception-scale.js';
+export { releaseBuffer } from './release-buffer.js';
 export {
   IMAGING_ERROR_CODES,
   type ImagingErrorCode,

@@ -1,4 +1,4 @@
-import { ImageDecoder, inceptionScale } from '../imaging/index.js';
+import { ImageDecoder, inceptionScale, releaseBuffer } from '../imaging/index.js';
 import {
   openBackend,
   type BackendReport,
@@ -6,6 +6,7 @@ import {
   type FasterPrecision,
   type InferenceBackend,
   type InferenceSettings,
+  type InferResult,
   type Logger,
   type ModelPrecisions,
   type OpenVinoDevicesOptions,
@@ -272,7 +273,15 @@ export class Classifier implements PredictionSource {
     const decode = performance.now() - started;
     const { width, height } = this.#size;
     const variants = ttaVariants(this.#tta, image.pixels, width, height);
-    const { probabilities, queueMs, inferMs } = meanProbabilities(await Promise.all(variants.map((v) => this.#backend.run(v))), this.#logits);
+    // Every run settled (the backend has copied its input or dropped the job), then the pixels are freed at once.
+    const settled = await Promise.allSettled(variants.map((v) => this.#backend.run(v)));
+    for (const v of variants) releaseBuffer(v);
+    const results: InferResult[] = [];
+    for (const run of settled) {
+      if (run.status === 'rejected') throw run.reason as Error;
+      results.push(run.value);
+    }
+    const { probabilities, queueMs, inferMs } = meanProbabilities(results, this.#logits);
     return this.#prediction(probabilities, filename, { decode, queue: queueMs, infer: inferMs }, image.warnings);
   }
 
