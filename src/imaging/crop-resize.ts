@@ -2,15 +2,17 @@ import sharp from 'sharp';
 import type { CropBox } from './central-crop.js';
 import { ImagePipelineError } from './errors.js';
 import { sharpCall, type FailOn, type OpenedImage } from './open-image.js';
+import { releaseBuffer } from './release-buffer.js';
 
 // Two routes to TF's legacy resize_bilinear (source = dst * in/out, no half-pixel centres, clamped
-// at the far edge), chosen by direction:
-// - Enlarging (either side of the crop under the output size), the TS kernel below, which has
-//   TF's clamp; libvips' affine would need an edge-copy pass and a second libuv trip (slower: the
-//   benchmarks issue's closing note has the figures).
-// - Shrinking, libvips' affine in the decoding pipeline: the mapping is the same and the clamp is
-//   never reached when in >= out, and the full-size crop of a 5 MP field never becomes a JS buffer
-//   (collecting those cost event-loop time per request: figures in the same note).
+// at the far edge):
+// - The TS kernel below, which has TF's clamp: for small images decoded whole (decode-small.ts,
+//   BMP), and in cropAndResize for crops that enlarge; libvips' affine would need an edge-copy
+//   pass and a second libuv trip (slower: the benchmarks issue's closing note has the figures).
+// - Shrinking a large image, libvips' affine in the decoding pipeline (cropAndResize): the mapping
+//   is the same and the clamp is never reached when in >= out, and the full-size crop of a 5 MP
+//   field never becomes a JS buffer (collecting those cost event-loop time per request: figures
+//   in the same note).
 
 const CHANNELS = 3;
 
@@ -36,33 +38,74 @@ function axisTaps(inSize: number, outSize: number): AxisTaps {
   return { lo, hi, frac };
 }
 
+/** One source row (from `base`) lerped along x into `into`: TF's top (or bottom) value of each output. */
+function lerpRow(src: Uint8Array, base: number, left: Int32Array, right: Int32Array, weight: Float64Array, into: Float64Array): void {
+  for (let i = 0; i < into.length; i++) {
+    const a = src[base + left[i]!]!;
+    into[i] = a + (src[base + right[i]!]! - a) * weight[i]!;
+  }
+}
+
 /**
- * tf.compat.v1.image.resize_bilinear(align_corners=False) of packed u8 RGB, rounded to u8.
- * Exported for its tests.
+ * tf.compat.v1.image.resize_bilinear(align_corners=False) of `box` (the whole image by default)
+ * of a packed u8 RGB image, rounded to u8.
+ *
+ * TF's formula (top and bottom lerped along x, then the two along y) computed separably: each
+ * source row is lerped along x once and kept while the output rows that use it are made, since
+ * enlarging reuses each source row for up to three output rows (a quarter less work, same values).
  */
-export function resizeBilinear(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array {
-  const xs = axisTaps(width, outWidth);
-  const ys = axisTaps(height, outHeight);
+export function resizeBilinear(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  box: CropBox = { left: 0, top: 0, width, height },
+): Uint8Array {
+  if (box.left < 0 || box.top < 0 || box.left + box.width > width || box.top + box.height > height || src.length < width * height * CHANNELS) {
+    throw new ImagePipelineError(`crop ${box.width}x${box.height}+${box.left}+${box.top} does not fit a ${width}x${height} RGB image of ${src.length} bytes`);
+  }
+  const xs = axisTaps(box.width, outWidth);
+  const ys = axisTaps(box.height, outHeight);
   const stride = width * CHANNELS;
-  const out = new Uint8Array(outWidth * outHeight * CHANNELS);
-  let o = 0;
-  for (let y = 0; y < outHeight; y++) {
-    const row0 = ys.lo[y]! * stride;
-    const row1 = ys.hi[y]! * stride;
+  const rowLength = outWidth * CHANNELS;
+  // Per output value of a row: its two source offsets within a row and the weight of the second.
+  const left = new Int32Array(rowLength);
+  const right = new Int32Array(rowLength);
+  const weight = new Float64Array(rowLength);
+  for (let x = 0, i = 0; x < outWidth; x++) {
+    for (let c = 0; c < CHANNELS; c++, i++) {
+      left[i] = (box.left + xs.lo[x]!) * CHANNELS + c;
+      right[i] = (box.left + xs.hi[x]!) * CHANNELS + c;
+      weight[i] = xs.frac[x]!;
+    }
+  }
+  let top = new Float64Array(rowLength);
+  let bottom = new Float64Array(rowLength);
+  let topRow = -1;
+  let bottomRow = -1;
+  const out = new Uint8Array(outHeight * rowLength);
+  for (let y = 0, o = 0; y < outHeight; y++, o += rowLength) {
+    const row0 = box.top + ys.lo[y]!;
+    const row1 = box.top + ys.hi[y]!;
+    if (topRow !== row0) {
+      if (bottomRow === row0) {
+        const previous = top;
+        top = bottom;
+        bottom = previous;
+        bottomRow = -1;
+      } else lerpRow(src, row0 * stride, left, right, weight, top);
+      topRow = row0;
+    }
+    if (bottomRow !== row1) {
+      lerpRow(src, row1 * stride, left, right, weight, bottom);
+      bottomRow = row1;
+    }
     const dy = ys.frac[y]!;
-    for (let x = 0; x < outWidth; x++) {
-      const col0 = xs.lo[x]! * CHANNELS;
-      const col1 = xs.hi[x]! * CHANNELS;
-      const dx = xs.frac[x]!;
-      for (let c = 0; c < CHANNELS; c++) {
-        const tl = src[row0 + col0 + c]!;
-        const tr = src[row0 + col1 + c]!;
-        const bl = src[row1 + col0 + c]!;
-        const br = src[row1 + col1 + c]!;
-        const top = tl + (tr - tl) * dx;
-        const bottom = bl + (br - bl) * dx;
-        out[o++] = (top + (bottom - top) * dy + 0.5) | 0;
-      }
+    for (let i = 0; i < rowLength; i++) {
+      const t = top[i]!;
+      // t + (b - t) * dy lies in [0, 255]: the store truncates, so + 0.5 rounds.
+      out[o + i] = t + (bottom[i]! - t) * dy + 0.5;
     }
   }
   return out;
@@ -97,13 +140,18 @@ export async function cropAndResize(
       throw new ImagePipelineError(`crop produced ${produced}, expected ${box.width}x${rows}x3`);
     }
     // Rows past the box lie after it in the buffer: the kernel never reads them.
-    return resizeBilinear(data, box.width, box.height, outWidth, outHeight);
+    const resized = resizeBilinear(data, box.width, rows, outWidth, outHeight, { left: 0, top: 0, width: box.width, height: box.height });
+    releaseBuffer(data);
+    return resized;
   }
   // libvips sizes affine's output by rounding the scaled extent outwards: keep the top-left corner.
   if (info.width < outWidth || info.height < outHeight || info.channels !== CHANNELS) {
     throw new ImagePipelineError(`affine produced ${produced}, expected at least ${outWidth}x${outHeight}x3`);
   }
-  return info.width === outWidth && info.height === outHeight ? data : topLeft(data, info.width, outWidth, outHeight);
+  if (info.width === outWidth && info.height === outHeight) return data;
+  const corner = topLeft(data, info.width, outWidth, outHeight);
+  releaseBuffer(data);
+  return corner;
 }
 
 function topLeft(src: Uint8Array, srcWidth: number, width: number, height: number): Uint8Array {

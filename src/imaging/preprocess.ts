@@ -1,8 +1,14 @@
+import { decodeBmp } from './bmp.js';
 import { centralCrop } from './central-crop.js';
-import { cropAndResize } from './crop-resize.js';
-import { CorruptImageError } from './errors.js';
+import { cropAndResize, resizeBilinear } from './crop-resize.js';
+import { decodeSmall } from './decode-small.js';
+import { UnsupportedFormatError } from './errors.js';
 import type { ImageFormat } from './formats.js';
 import { openImage } from './open-image.js';
+import { releaseBuffer } from './release-buffer.js';
+import type { RgbImage } from './rgb-image.js';
+import { describeUnsupported, sniffFormat } from './sniff.js';
+import { tolerateDamage } from './tolerate-damage.js';
 
 export interface PreprocessOptions {
   /** Model input size (299x299 for Inception V3). */
@@ -33,6 +39,14 @@ export interface PreprocessedImage {
 }
 
 /**
+ * Images at most this many times the model input's area are decoded whole and cropped and resized
+ * by the TS kernel (decode-small.ts says why); larger ones are cropped and shrunk by libvips as it
+ * streams. 4x covers cell crops (ALL-IDB2's 257 px, C-NMC's 450 px BMPs) and keeps the buffer
+ * small (at most 1.1 MB of RGB for a 299x299 input).
+ */
+const SMALL_IMAGE_FACTOR = 4;
+
+/**
  * TF-Slim inception_preprocessing's eval path up to the final scaling: decode (format sniffed
  * from the bytes), central crop, legacy bilinear resize. Scaling is left to the model (inceptionScale gives its mean and scale).
  * No concurrency limit nor deadline: a server goes through ImageDecoder.
@@ -42,17 +56,20 @@ export async function preprocess(bytes: Uint8Array, options: PreprocessOptions):
   for (const [name, value] of [['width', width], ['height', height], ['maxPixels', maxPixels]] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
-  const image = await openImage(bytes, { maxPixels, acceptDamaged, timeoutSeconds });
+  const format = sniffFormat(bytes);
+  if (format === null) throw new UnsupportedFormatError(describeUnsupported(bytes));
+  const limits = { maxPixels, timeoutSeconds };
+  const decodedWhole = (image: RgbImage): PreprocessedImage => {
+    const box = centralCrop(image.width, image.height, centralFraction);
+    const pixels = resizeBilinear(image.data, image.width, image.height, width, height, box);
+    releaseBuffer(image.data);
+    return { pixels, width, height, source: { format, width: image.width, height: image.height }, warnings: [...image.warnings] };
+  };
+  if (format === 'bmp') return decodedWhole(decodeBmp(bytes, maxPixels, acceptDamaged));
+  const small = await decodeSmall(bytes, format, { ...limits, acceptDamaged }, SMALL_IMAGE_FACTOR * width * height);
+  if (small !== null) return decodedWhole(small);
+  const image = await openImage(bytes, format, limits);
   const box = centralCrop(image.width, image.height, centralFraction);
-  const warnings = [...image.warnings];
-  let pixels: Uint8Array;
-  try {
-    pixels = await cropAndResize(image, box, width, height, 'warning');
-  } catch (error) {
-    if (!acceptDamaged || !(error instanceof CorruptImageError)) throw error;
-    // Decodable past its damage? Then the strict decoder's complaint names the damage.
-    pixels = await cropAndResize(image, box, width, height, 'error');
-    warnings.push(`damaged ${error.format} image: ${error.reason}`);
-  }
-  return { pixels, width, height, source: { format: image.format, width: image.width, height: image.height }, warnings };
+  const { value: pixels, warnings } = await tolerateDamage(acceptDamaged, (failOn) => cropAndResize(image, box, width, height, failOn));
+  return { pixels, width, height, source: { format, width: image.width, height: image.height }, warnings };
 }

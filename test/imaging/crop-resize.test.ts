@@ -39,7 +39,7 @@ t.test('the libvips route (shrinking) matches the TS kernel to one grey level', 
   for (const [width, height] of sizes) {
     const noise = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 2654435761) >>> 24);
     const png = await sharp(noise, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-    const image = await openImage(png, limits);
+    const image = await openImage(png, 'png', limits);
     const ours = await cropAndResize(image, { left: 0, top: 0, width, height }, 299, 299);
     const reference = resizeBilinear(noise, width, height, 299, 299);
     let max = 0;
@@ -60,7 +60,7 @@ t.test('a crop box inside the image is what gets resized, on both routes', async
   for (const [width, crop] of [[1200, 600], [400, 200]] as const) {
     const raw = new Uint8Array(width * 300 * 3);
     for (let y = 0; y < 300; y++) raw.fill(255, (y * width + width / 2) * 3, (y + 1) * width * 3);
-    const image = await openImage(await sharp(raw, { raw: { width, height: 300, channels: 3 } }).png().toBuffer(), limits);
+    const image = await openImage(await sharp(raw, { raw: { width, height: 300, channels: 3 } }).png().toBuffer(), 'png', limits);
     const out = await cropAndResize(image, { left: width / 2, top: 0, width: crop, height: 300 }, 299, 299);
     t.ok(out.every((v) => v === 255), `${crop}x300 crop from a ${width}-wide image: all white`);
   }
