@@ -26,10 +26,10 @@ function headerPixels(bytes: Uint8Array): number | null {
  * the guard should a header lie.
  */
 export async function decodeSmall(bytes: Uint8Array, format: LibvipsFormat, options: OpenOptions & { acceptDamaged: boolean }, smallPixels: number): Promise<RgbImage | null> {
-  const pixels = headerPixels(bytes);
-  if (pixels === null || pixels > Math.min(smallPixels, options.maxPixels)) return null;
-  const input = libvipsInput(bytes, format);
   const limits = { ...options, maxPixels: Math.min(smallPixels, options.maxPixels) };
+  const pixels = headerPixels(bytes);
+  if (pixels === null || pixels > limits.maxPixels) return null;
+  const input = libvipsInput(bytes, format);
   const { value, warnings } = await tolerateDamage(options.acceptDamaged, (failOn) =>
     sharpCall(format, () => srgbPipeline(input, limits, failOn).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })),
   );
