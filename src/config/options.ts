@@ -63,7 +63,7 @@ export const OPTIONS = {
     help: 'how often the model repository is rescanned besides file-system events; 0 = events only',
   },
   devices: { env: 'DEVICE', flag: 'device', default: INFERENCE_DEFAULTS.devices.join(','), schema: deviceList, help: 'device priority list, first listed by the runtime and compiling wins; use ";" between entries when one is MULTI:a,b' },
-  numRequests: { env: 'NUM_REQUESTS', flag: 'num-requests', default: undefined, schema: integer(1, 256), help: "parallel infer requests (default: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS)" },
+  numRequests: { env: 'NUM_REQUESTS', flag: 'num-requests', default: undefined, schema: integer(1, 256), help: "parallel infer requests (default: the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS, twice it on the CPU)" },
   maxQueue: { env: 'MAX_QUEUE', flag: 'max-queue', default: String(INFERENCE_DEFAULTS.maxQueue), schema: integer(0, 100_000), help: 'images waiting for a free infer request; more are refused with 503 QUEUE_FULL' },
   requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', flag: 'request-timeout-ms', default: String(INFERENCE_DEFAULTS.timeoutMs), schema: integer(1), help: 'per image: queue wait + inference, then 504 INFERENCE_TIMEOUT' },
   maxFileBytes: { env: 'MAX_FILE_BYTES', flag: 'max-file-bytes', default: String(20 * MiB), schema: integer(1), help: 'largest accepted upload per image (20 MiB)' },

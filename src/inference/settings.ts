@@ -14,7 +14,7 @@ export type CpuPrecision = (typeof CPU_PRECISIONS)[number];
 export interface InferenceSettings {
   /** Priority list, e.g. ['MYRIAD', 'CPU']: the first the runtime lists AND that compiles the model wins. */
   devices: readonly string[];
-  /** Parallel infer requests; undefined = the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS. */
+  /** Parallel infer requests; undefined = the device's OPTIMAL_NUMBER_OF_INFER_REQUESTS (twice it on the CPU: pool.ts). */
   numRequests?: number | undefined;
   /** Inputs waiting for a free infer request; more are refused (QueueFullError). */
   maxQueue: number;

@@ -73,11 +73,11 @@ t.test('more jobs than requests: every result matches its own input (numpy refer
   t.match(pool.stats(), { queued: 0, active: 0, completed: models.matmulCases.length, failed: 0, rejected: 0, timedOut: 0, numRequests: 3, maxQueue: 16 });
 });
 
-t.test('default number of requests is OPTIMAL_NUMBER_OF_INFER_REQUESTS', async (t) => {
+t.test('default number of requests on the CPU: twice OPTIMAL_NUMBER_OF_INFER_REQUESTS (one queued per stream)', async (t) => {
   const latency = await openPool(t, options('affine', { performanceHint: 'LATENCY' }));
-  t.equal(latency.numRequests, 1);
+  t.equal(latency.numRequests, 2, 'LATENCY: one stream, two requests');
   const throughput = await openPool(t, options('affine'));
-  t.ok(throughput.numRequests >= 1);
+  t.ok(throughput.numRequests >= 2 && throughput.numRequests % 2 === 0, `THROUGHPUT: two per stream (${throughput.numRequests})`);
 });
 
 t.test('inputConversion: u8 NHWC in, (u8 - mean) / scale reaches the model', async (t) => {
