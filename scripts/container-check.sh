@@ -121,6 +121,8 @@ until [[ $(request "$body" "$base_url/health/ready") == 200 ]]; do
   sleep 1
 done
 say "ok: GET /health/ready 200 after $((SECONDS - built)) s: $(<"$body")"
+grep -q '"decoder":"libjpeg-turbo' "$log" || { cat "$log" >&2; fail "the start-up log does not name libjpeg-turbo as the small-JPEG decoder (libturbojpeg0 missing from the image?)"; }
+say "ok: small JPEGs decoded by libjpeg-turbo"
 "${in_image[@]}" "${health[@]}" || fail "the image's HEALTHCHECK command failed on a ready server: ${health[*]}"
 say "ok: the image's HEALTHCHECK command exits 0"
 

@@ -185,7 +185,7 @@ probe() {
   "${RUN[@]}" >"$work/$label.probe" 2>"$work/$label.probe.err" \
     || { cat "$work/$label.probe.err" >&2; fail "$label: Node, koffi, sharp or the preprocessing failed in the image (above)"; }
   # shellcheck disable=SC2016 # JavaScript in single quotes, not shell
-  say "ok: $label: $(node -e 'const p = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`node ${p.node} ${p.arch}, koffi ${p.koffi}, sharp ${p.sharp} (libvips ${p.vips}) load`)' "$work/$label.probe")"
+  say "ok: $label: $(node -e 'const p = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`node ${p.node} ${p.arch}, koffi ${p.koffi}, sharp ${p.sharp} (libvips ${p.vips}) load; small JPEGs: ${p.jpeg}`)' "$work/$label.probe")"
   if [[ $label != amd64 ]]; then
     # shellcheck disable=SC2016 # JavaScript in single quotes, not shell
     node -e '

@@ -1,6 +1,6 @@
 // Run by scripts/container-emulated-check.sh with an image's own Node, inside the image's root file
 // system: loads koffi and sharp from /app/node_modules, runs the service's preprocessing on each
-// image given, and prints one JSON line: versions, and the sha256 of each preprocessed tensor.
+// image given, and prints one JSON line: versions, the small-JPEG decoder, and the sha256 of each preprocessed tensor.
 //   node /tmp/probe/container-probe.mjs FILE...
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ const app = '/app';
 const require = createRequire(path.join(app, 'dist/main.js'));
 const koffi = require('koffi');
 const sharp = require('sharp');
-const { preprocess } = await import(path.join(app, 'dist/imaging/index.js'));
+const { preprocess, smallJpegDecoder } = await import(path.join(app, 'dist/imaging/index.js'));
 
 const images = {};
 for (const file of process.argv.slice(2)) {
@@ -27,5 +27,6 @@ log(JSON.stringify({
   koffi: koffi.version,
   sharp: sharp.versions.sharp,
   vips: sharp.versions.vips,
+  jpeg: smallJpegDecoder(),
   images,
 }));

@@ -10,6 +10,7 @@ t.test('the amd64 image builds, becomes ready, classifies a smear and stops on S
   const { code, log, summary } = await runScript('container-check.sh', /\[container-check\]/);
   t.equal(code, 0, 'scripts/container-check.sh exits 0', { summary });
   t.match(log, /ok: GET \/health\/ready 200/);
+  t.match(log, /ok: small JPEGs decoded by libjpeg-turbo/);
   t.match(log, /ok: POST \/classify BloodImage_00004\.jpg 200: \{"model":\{"name":"leukoserve-inception-v3"/);
   t.match(log, /ok: SIGTERM during a batch: the batch got 200, then exit 0/);
 });
