@@ -38,7 +38,7 @@ export function bindTurboJpeg(lib: LibraryHandle): TurboJpegApi {
     tjDecompressHeader3: lib.func(
       'int tjDecompressHeader3(void *handle, const uint8_t *jpegBuf, unsigned long jpegSize, _Out_ int *width, _Out_ int *height, _Out_ int *jpegSubsamp, _Out_ int *jpegColorspace)',
     ),
-    // dst is a plain pointer: koffi hands the caller's buffer to the library, no copy back.
+    // dst is a plain pointer, not _Out_: the library writes the pixels into the caller's buffer.
     tjDecompress2: lib.func(
       'int tjDecompress2(void *handle, const uint8_t *jpegBuf, unsigned long jpegSize, uint8_t *dstBuf, int width, int pitch, int height, int pixelFormat, int flags)',
     ),
