@@ -1,9 +1,9 @@
 /**
  * `npm run bench:point -- [--upload jpeg-299|bmp-450|jpeg-2592] [--connections 8] [--seconds 10]
- * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...] [--profile]`: one load
- * point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision: the same IR
- * and INFERENCE_PRECISION_HINT as CPU_PRECISION) and then the point, so that every
- * ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
+ * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...] [--peer threaded-peer|flask-baseline]
+ * [--profile]`: one load point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision:
+ * the same IR and INFERENCE_PRECISION_HINT as CPU_PRECISION), then the point, then the Python peer if one is named
+ * (same upload, same clients), so that every ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
  * runs the server under node --cpu-prof and prints where the main thread spent the last round. The
  * server's peak RSS comes last.
  * It writes nothing: `npm run bench` makes the numbers of record.
@@ -19,7 +19,7 @@ import { runLoad } from './load.js';
 import { readThreadCpu } from './proc-status.js';
 import { monotonicUs, readCpuProfile, summariseMainThread, threadCpuBetween } from './profile.js';
 import { ServerProcess } from './server-process.js';
-import { benchPaths, leukoserveSpec } from './servers.js';
+import { benchPaths, leukoserveSpec, PYTHON_PEERS, pythonPeerSpec, type PythonPeer } from './servers.js';
 import { BENCH_PRECISIONS, ceilingModel } from './precisions.js';
 import { makeUploads } from './uploads.js';
 
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     hint: { type: 'string', default: 'THROUGHPUT' },
     precision: { type: 'string', default: 'f32' },
     env: { type: 'string', multiple: true, default: [] },
+    peer: { type: 'string' },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -43,6 +44,9 @@ if (!upload) throw new Error(`--upload must be jpeg-299, bmp-450 or jpeg-2592, n
 
 const precision = BENCH_PRECISIONS.find((p) => p === values.precision);
 if (!precision) throw new Error(`--precision must be ${BENCH_PRECISIONS.join(', ')}, not ${values.precision}`);
+
+const peerName = values.peer === undefined ? undefined : Object.keys(PYTHON_PEERS).find((p): p is PythonPeer => p === values.peer);
+if (values.peer !== undefined && !peerName) throw new Error(`--peer must be ${Object.keys(PYTHON_PEERS).join(' or ')}, not ${values.peer}`);
 
 const paths = benchPaths(root);
 const modelDir = path.join(root, 'models', 'default');
@@ -62,9 +66,12 @@ for (const pair of values.env) {
   spec.env[key] = rest.join('=');
 }
 const server = await ServerProcess.start(spec);
+// Idle while the other one runs: neither takes CPU from the other's point.
+const peer = peerName ? await ServerProcess.start(await pythonPeerSpec(paths, peerName, modelDir, precision)) : undefined;
 let window = { fromUs: 0, toUs: 0 };
 try {
   await runLoad({ url: server.url, upload, connections, seconds: 3 });
+  if (peer) await runLoad({ url: peer.url, upload, connections, seconds: 3 });
   for (let round = 1; round <= rounds; round++) {
     const ceiling = await runBenchmarkApp(paths.benchmarkApp, xml, hint === 'LATENCY' ? 'latency' : 'throughput', seconds, inferPrecision);
     const before = await readThreadCpu(server.pid);
@@ -87,11 +94,18 @@ try {
       `  CPU per request: ${threads.map((t) => `${t.name} ${perRequest(t.cpuSeconds)}`).join(', ')}, ` +
         `load generator ${perRequest((loadCpu.user + loadCpu.system) / 1e6)}`,
     );
+    if (peer) {
+      const peerPoint = await runLoad({ url: peer.url, upload, connections, seconds });
+      console.log(
+        `  ${peerName}: ${peerPoint.requestsPerSecond.toFixed(2)} req/s, p50 ${peerPoint.latencyMs.p50.toFixed(1)} ms | ` +
+          `leukoserve / ${peerName} ${(point.requestsPerSecond / peerPoint.requestsPerSecond).toFixed(3)}`,
+      );
+    }
   }
   // Over the server's whole life (VmHWM): what a cap such as MAX_CONCURRENT_DECODES bounds.
   console.log(`peak RSS ${((await server.memory()).peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
 } finally {
-  await server.stop();
+  await Promise.all([server.stop(), peer?.stop()]);
 }
 if (profileDir) {
   try {
