@@ -1,6 +1,7 @@
 import { DecodeLimiter } from './decode-limiter.js';
 import { DecodeTimeoutError } from './errors.js';
 import { preprocess, type PreprocessedImage } from './preprocess.js';
+import { releaseBuffer } from './release-buffer.js';
 
 export interface ImageDecoderOptions {
   /** Model input size (299x299 for Inception V3). */
@@ -18,6 +19,17 @@ export interface ImageDecoderOptions {
   readonly deadlineMs: number;
   /** Decode damaged images with `warnings` instead of refusing them with CORRUPT_IMAGE. */
   readonly acceptDamaged: boolean;
+}
+
+/** What the caller lets the decoder do with the bytes it passes. */
+export interface DecodeRunOptions {
+  /**
+   * The caller hands the bytes over: they are freed (see releaseBuffer) once no decode can read
+   * them any more — after the decode has ended, which may be after its deadline, or at once if
+   * it is refused. An upload body is half a megabyte or more outside V8's heap, and left to the
+   * garbage collector it costs a mark-compact every few requests.
+   */
+  readonly releaseBytes?: boolean;
 }
 
 /**
@@ -42,7 +54,7 @@ export class ImageDecoder {
     return this.limiter.stats;
   }
 
-  run(bytes: Uint8Array): Promise<PreprocessedImage> {
+  run(bytes: Uint8Array, { releaseBytes = false }: DecodeRunOptions = {}): Promise<PreprocessedImage> {
     const { deadlineMs } = this.options;
     return new Promise<PreprocessedImage>((resolve, reject) => {
       this.limiter
@@ -55,7 +67,11 @@ export class ImageDecoder {
             clearTimeout(timer);
           }
         })
-        .catch(reject);
+        .catch(reject)
+        // The limiter settles once the work has ended (or was refused): nothing reads the bytes after.
+        .finally(() => {
+          if (releaseBytes) releaseBuffer(bytes);
+        });
     });
   }
 }

@@ -1,4 +1,4 @@
-import { ImageDecoder, inceptionScale, releaseBuffer } from '../imaging/index.js';
+import { ImageDecoder, inceptionScale, releaseBuffer, type DecodeRunOptions } from '../imaging/index.js';
 import {
   openBackend,
   type BackendReport,
@@ -202,8 +202,9 @@ export class Classifier implements PredictionSource {
     return this.#backend.report();
   }
 
-  classify(bytes: Uint8Array, filename: string | null = null): Promise<Prediction> {
-    return this.#track(() => this.#run(bytes, filename));
+  /** With `releaseBytes` the caller hands `bytes` over, to be freed as soon as decoding has ended (DecodeRunOptions). */
+  classify(bytes: Uint8Array, filename: string | null = null, options: DecodeRunOptions = {}): Promise<Prediction> {
+    return this.#track(() => this.#run(bytes, filename, options));
   }
 
   /** Occlusion sensitivity of one image: decoded once, its occluded variants run through the backend with at most half the infer requests (at least one) in flight. */
@@ -267,9 +268,9 @@ export class Classifier implements PredictionSource {
     return running;
   }
 
-  async #run(bytes: Uint8Array, filename: string | null): Promise<Prediction> {
+  async #run(bytes: Uint8Array, filename: string | null, options: DecodeRunOptions): Promise<Prediction> {
     const started = performance.now();
-    const image = await this.#decoder.run(bytes);
+    const image = await this.#decoder.run(bytes, options);
     const decode = performance.now() - started;
     const { width, height } = this.#size;
     const variants = ttaVariants(this.#tta, image.pixels, width, height);

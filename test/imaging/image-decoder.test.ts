@@ -5,6 +5,7 @@ import t from 'tap';
 import { ImageDecoder, preprocess, type ImageDecoderOptions } from '../../src/imaging/index.js';
 import { writeBmp } from '../support/imaging/bmp-writer.js';
 import { mismatch } from '../support/imaging/compare.js';
+import { withoutDetach } from '../support/detach.js';
 import { damageJpegScan } from '../support/imaging/damage.js';
 import { pngTextBomb } from '../support/imaging/png-writer.js';
 
@@ -94,6 +95,52 @@ t.test('refuses with IMAGE_DECODE_QUEUE_FULL beyond the waiting line', async (t)
   const settled = await Promise.allSettled(runs);
   t.same(settled.map((s) => s.status), ['fulfilled', 'fulfilled', 'rejected']);
   t.match((settled[2] as PromiseRejectedResult).reason, { code: 'IMAGE_DECODE_QUEUE_FULL' });
+});
+
+/** Resolves once the limiter's slot is back and the microtasks after it have run. */
+async function idle(decoder: ImageDecoder): Promise<void> {
+  while (decoder.stats.running > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+t.test('bytes handed over (releaseBytes) are freed once decoded, with the same result; bytes lent are left alone', { skip: withoutDetach }, async (t) => {
+  const decoder = new ImageDecoder(options);
+  const lent = await decoder.run(jpeg);
+  t.not(jpeg.buffer.byteLength, 0, 'lent bytes left alone');
+  for (const bytes of [new Uint8Array(jpeg), writeBmp({ width: 450, height: 450, rgb: new Uint8Array(450 * 450 * 3).fill(90) })]) {
+    const length = bytes.length;
+    const result = await decoder.run(bytes, { releaseBytes: true });
+    await idle(decoder);
+    t.equal(bytes.length, 0, `the ${length}-byte upload is freed`);
+    if (length === jpeg.length) t.equal(mismatch(result.pixels, lent.pixels), 'identical', 'the pixels owe nothing to the freed bytes');
+    else t.ok(result.pixels.every((v) => v === 90), 'the BMP pixels owe nothing to the freed bytes');
+  }
+  const refused = new Uint8Array(jpeg.subarray(0, 100));
+  await t.rejects(decoder.run(refused, { releaseBytes: true }), { code: 'CORRUPT_IMAGE' });
+  await idle(decoder);
+  t.equal(refused.length, 0, 'freed after a refusal too');
+});
+
+t.test('bytes handed over to a decode past its deadline stay readable until libvips is done with them', { skip: withoutDetach }, async (t) => {
+  const side = 3000;
+  const noise = Uint8Array.from({ length: side * side * 3 }, (_, i) => (i * 2654435761) >>> 24);
+  const big = new Uint8Array(await sharp(noise, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer());
+  const length = big.length;
+  const decoder = new ImageDecoder({ ...options, deadlineMs: 20, maxConcurrentDecodes: 1 });
+  await t.rejects(decoder.run(big, { releaseBytes: true }), { code: 'IMAGE_DECODE_TIMEOUT' });
+  t.equal(decoder.stats.running, 1, 'libvips still decoding');
+  t.equal(big.length, length, 'its bytes still there for it');
+  await idle(decoder);
+  t.equal(big.length, 0, 'freed once it is done');
+});
+
+t.test('bytes handed over to a decode refused for a full queue are freed at once', { skip: withoutDetach }, async (t) => {
+  const decoder = new ImageDecoder({ ...options, maxConcurrentDecodes: 1, maxQueuedDecodes: 0 });
+  const copies = [new Uint8Array(jpeg), new Uint8Array(jpeg)];
+  const settled = await Promise.allSettled(copies.map((bytes) => decoder.run(bytes, { releaseBytes: true })));
+  t.same(settled.map((s) => s.status), ['fulfilled', 'rejected']);
+  await idle(decoder);
+  t.same(copies.map((c) => c.length), [0, 0]);
 });
 
 t.test('refuses nonsense options', async (t) => {

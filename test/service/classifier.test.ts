@@ -4,6 +4,7 @@ import { HttpMetrics } from '../../src/http/metrics.js';
 import { ModelRepository } from '../../src/service/index.js';
 import { softmax } from '../../src/service/softmax.js';
 import { openCpuClassifier } from '../support/cpu-classifier.js';
+import { withoutDetach } from '../support/detach.js';
 import { fixture } from '../support/fixtures.js';
 import { modelVariant } from '../support/model-variant.js';
 import { openStickClassifier } from '../support/mocked-stick.js';
@@ -26,6 +27,16 @@ t.test('classify: a labelled prediction from the real model on CPU, the same for
   t.match(classifier.warnings()[0], /UNTRAINED/);
   t.equal(classifier.device, 'CPU');
   t.same(classifier.readiness(), { ready: true });
+});
+
+t.test('classify with releaseBytes: the same prediction, and the upload freed once decoded', { skip: withoutDetach }, async (t) => {
+  const { bytes } = fixture('all1');
+  const lent = await classifier.classify(bytes);
+  const handedOver = new Uint8Array(bytes);
+  const prediction = await classifier.classify(handedOver, null, { releaseBytes: true });
+  t.same(prediction.scores, lent.scores);
+  t.equal(handedOver.length, 0, 'freed');
+  t.not(bytes.length, 0, 'lent bytes left alone');
 });
 
 t.test("a manifest whose output kind is 'logits' gets a softmax", async (t) => {
