@@ -24,6 +24,7 @@ import { metricsRoute } from './routes/metrics.js';
 import { modelRoute } from './routes/model.js';
 import { v2Routes } from './routes/v2/index.js';
 import { isWebPage, webRoute } from './routes/web.js';
+import { rawUploadParser } from './raw-upload-parser.js';
 import { readTlsFiles } from './tls.js';
 
 export type HttpConfig = Pick<
@@ -120,7 +121,7 @@ export async function buildApp(served: ModelRepository | Classifier, config: Htt
 
   // Only images and multipart are accepted: anything else is a 415 from Fastify before any route code runs.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], { parseAs: 'buffer', bodyLimit: config.maxFileBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([...RAW_UPLOAD_MEDIA_TYPES], rawUploadParser(config.maxFileBytes));
   await app.register(multipart, { limits: { fileSize: config.maxFileBytes, files: config.maxFiles, fields: MAX_FORM_FIELDS } });
 
   await app.register(swagger, {

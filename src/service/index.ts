@@ -19,4 +19,4 @@ export { DeviceReportSchema, type DeviceReport } from '../devices/index.js';
 export { SERVICE_ERROR_CODES, serviceErrorCode, type ServiceErrorCode } from './error-catalog.js';
 export type { BackendStats, BackendReport, Readiness } from '../inference/index.js';
 export { INFERENCE_DEFAULTS, PERFORMANCE_HINTS, CPU_PRECISIONS } from '../inference/index.js';
-export { RAW_UPLOAD_MEDIA_TYPES, SUPPORTED_FORMATS_TEXT, smallJpegDecoder } from '../imaging/index.js';
+export { RAW_UPLOAD_MEDIA_TYPES, releaseBuffer, SUPPORTED_FORMATS_TEXT, smallJpegDecoder } from '../imaging/index.js';

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import type { ClassifyResponse } from '../../src/service/index.js';
 import { openCpuClassifier, silentLogger } from '../support/cpu-classifier.js';
+import { withoutDetach } from '../support/detach.js';
 import { fixture, MODEL_DIR } from '../support/fixtures.js';
 import { multipart } from '../support/multipart.js';
 
@@ -128,6 +129,26 @@ t.test('POST /classify raw body: image/jpeg with ?filename=, octet-stream withou
   const anonymous = await app.inject({ method: 'POST', url: '/classify', headers: { 'content-type': 'application/octet-stream' }, payload: fixture('all1').bytes });
   t.equal(anonymous.statusCode, 200);
   t.equal((anonymous.json() as ClassifyResponse).predictions[0]!.filename, null);
+});
+
+t.test('POST /classify hands each upload over to be freed once decoded: a raw body and multipart parts (BMPs: a small part may be a view of the form, left alone)', { skip: withoutDetach }, async (t) => {
+  const handed: Parameters<typeof classifier.classify>[] = [];
+  const classify = classifier.classify.bind(classifier);
+  classifier.classify = (...args) => {
+    handed.push(args);
+    return classify(...args);
+  };
+  t.teardown(() => {
+    classifier.classify = classify;
+  });
+  const raw = await app.inject({ method: 'POST', url: '/classify', headers: { 'content-type': 'image/bmp' }, payload: fixture('all1').bytes });
+  t.equal(raw.statusCode, 200);
+  t.equal((await classifyMultipart(app, ['hem1', 'all2'])).statusCode, 200);
+  t.equal(handed.length, 3);
+  for (const [bytes, , options] of handed) {
+    t.same(options, { releaseBytes: true });
+    t.equal(bytes.length, 0, 'the upload is freed');
+  }
 });
 
 t.test('errors: each bad request gets its code, and the next good request a 200', async (t) => {

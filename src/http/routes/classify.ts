@@ -25,9 +25,10 @@ interface Served {
 }
 
 export const classifyRoute: FastifyPluginAsyncTypebox<ClassifyRouteOptions> = async (app, { models, metrics }) => {
+  /** `bytes` is the request's own copy of one upload (a raw body, a part's buffer): handed over, freed once decoded. */
   const classifyOne = async (served: Served, bytes: Uint8Array, filename: string | null, label: string): Promise<Prediction> => {
     try {
-      const prediction = await served.classifier.classify(bytes, filename);
+      const prediction = await served.classifier.classify(bytes, filename, { releaseBytes: true });
       metrics.observePrediction(prediction, served.name, served.version);
       return prediction;
     } catch (error) {
