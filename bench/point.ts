@@ -97,7 +97,8 @@ try {
     if (peer) {
       const peerPoint = await runLoad({ url: peer.url, upload, connections, seconds });
       console.log(
-        `  ${peerName}: ${peerPoint.requestsPerSecond.toFixed(2)} req/s, p50 ${peerPoint.latencyMs.p50.toFixed(1)} ms | ` +
+        `  ${peerName}: ${peerPoint.requestsPerSecond.toFixed(2)} req/s, p50 ${peerPoint.latencyMs.p50.toFixed(1)} ms, ` +
+          `${peerPoint.non2xx} non-2xx, ${peerPoint.errors} errors | ` +
           `leukoserve / ${peerName} ${(point.requestsPerSecond / peerPoint.requestsPerSecond).toFixed(3)}`,
       );
     }
