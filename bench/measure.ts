@@ -14,34 +14,38 @@ import type { ServedPrecision } from '../src/inference/index.js';
 export type Log = (message: string) => void;
 
 /**
- * The top label of each upload, then every (upload, concurrency) point, each after its own warm-up.
+ * The top label of each upload, then every (upload, concurrency) point, each after its own warm-up;
+ * with several servers, each point is measured on each of them in turn, so that the shared VM's drift
+ * (minutes of 20 % slower, at times) falls alike on the servers being compared.
  * `beforeSeries` runs before each upload's points (the bench measures its reference there).
  */
 export async function measurePoints(
-  server: ServerProcess,
+  servers: readonly ServerProcess[],
   uploads: readonly Upload[],
   config: BenchConfig,
   log: Log,
   beforeSeries?: (upload: Upload) => Promise<void>,
-): Promise<Pick<ServerResult, 'top' | 'points'>> {
-  const top: Partial<Record<UploadId, TopPrediction>> = {};
-  const points: Partial<Record<UploadId, LoadPoint[]>> = {};
+): Promise<Pick<ServerResult, 'top' | 'points'>[]> {
+  const results = servers.map(() => ({ top: {} as Partial<Record<UploadId, TopPrediction>>, points: {} as Partial<Record<UploadId, LoadPoint[]>> }));
   for (const upload of uploads) {
     await beforeSeries?.(upload);
-    top[upload.id] = await classifyOnce(server.url, upload);
-    const list: LoadPoint[] = [];
-    for (const connections of config.concurrencies) {
-      if (config.warmupSeconds > 0) await runLoad({ url: server.url, upload, connections, seconds: config.warmupSeconds });
-      const point = await runLoad({ url: server.url, upload, connections, seconds: config.seconds });
-      log(
-        `${server.spec.name} ${upload.id} c=${connections}: ${point.requestsPerSecond.toFixed(1)} req/s, ` +
-          `p50 ${point.latencyMs.p50} ms, p99 ${point.latencyMs.p99} ms, ${point.non2xx} non-2xx, ${point.errors} errors`,
-      );
-      list.push(point);
+    for (const [i, server] of servers.entries()) {
+      results[i]!.top[upload.id] = await classifyOnce(server.url, upload);
+      results[i]!.points[upload.id] = [];
     }
-    points[upload.id] = list;
+    for (const connections of config.concurrencies) {
+      for (const [i, server] of servers.entries()) {
+        if (config.warmupSeconds > 0) await runLoad({ url: server.url, upload, connections, seconds: config.warmupSeconds });
+        const point = await runLoad({ url: server.url, upload, connections, seconds: config.seconds });
+        log(
+          `${server.spec.name} ${upload.id} c=${connections}: ${point.requestsPerSecond.toFixed(1)} req/s, ` +
+            `p50 ${point.latencyMs.p50} ms, p99 ${point.latencyMs.p99} ms, ${point.non2xx} non-2xx, ${point.errors} errors`,
+        );
+        results[i]!.points[upload.id]!.push(point);
+      }
+    }
   }
-  return { top, points };
+  return results;
 }
 
 /** One client on a server started for latency (PERFORMANCE_HINT=LATENCY). */

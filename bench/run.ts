@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --profile]`: for each CPU precision (f32, bf16, int8), benchmark_app's
- * ceiling at it, leukoserve over HTTP at it and the threaded Python peer at it; the Flask baseline,
+ * ceiling at it, leukoserve over HTTP at it and the threaded Python peer at it, point by point in turn; the Flask baseline,
  * the start-up and single-client runs at the first, the soak at the last; all in one run, on the
  * default model and the CPU. Writes bench/results/<date>.{md,json} and latest.{md,json} and prints the Markdown.
  */
@@ -73,35 +73,42 @@ async function timedStarts(bench: Bench, precision: ServedPrecision): Promise<Pi
   return { readyMs: { cold: cold.readyMs, warm: warm.readyMs }, startup: { cold: cold.startupMilestones, warm: warm.startupMilestones } };
 }
 
-/** leukoserve at one precision: every point, each upload's series right after its own ceiling. */
-async function measureLeukoserve(
+/**
+ * leukoserve and the threaded Python peer at one precision, both started and idle while the other is
+ * measured: each upload's series right after its own ceiling, each point on leukoserve then on the peer.
+ */
+async function measurePrecision(
   bench: Bench,
   precision: ServedPrecision,
   withSoak: boolean,
-): Promise<{ result: ServerResult; ceiling: PrecisionRun['ceiling'] }> {
+): Promise<{ leukoserve: ServerResult; peer: ServerResult; ceiling: PrecisionRun['ceiling'] }> {
   const { config, uploads } = bench;
   const spec = await leukoserveSpec(bench.paths, { modelDir: config.modelDir, cacheDir: bench.cacheDir, logLevel: config.logLevel, cpuPrecision: precision });
   const server = await ServerProcess.start(spec);
   try {
-    const idle = await server.memory();
-    const compiled = await compiledOn(server);
-    const soaked = withSoak ? await soak(server, bench.small, config.memoryRequests, log) : undefined;
-    const ceiling: Partial<Record<UploadId, CeilingRun>> = {};
-    const { top, points } = await measurePoints(server, uploads, config, log, async (upload) => {
-      const reference = await ceilingAt(bench, precision, 'throughput');
-      ceiling[upload.id] = reference;
-      log(`benchmark_app at ${precision} before the ${upload.id} series: ${reference.throughputFps} FPS`);
-    });
-    const end = await server.memory();
-    const result: ServerResult = {
-      name: 'leukoserve',
-      ...(compiled ? { compiled } : {}),
-      readyMs: { cold: server.readyMs },
-      top,
-      points,
-      memory: { idle, end, ...(soaked ? { soak: soaked } : {}) },
-    };
-    return { result, ceiling };
+    const peer = await startPython(bench, 'threaded-peer', precision);
+    try {
+      const idle = { leukoserve: await server.memory(), peer: await peer.memory() };
+      const compiled = await compiledOn(server);
+      const soaked = withSoak ? await soak(server, bench.small, config.memoryRequests, log) : undefined;
+      const ceiling: Partial<Record<UploadId, CeilingRun>> = {};
+      const [mine, theirs] = await measurePoints([server, peer], uploads, config, log, async (upload) => {
+        const reference = await ceilingAt(bench, precision, 'throughput');
+        ceiling[upload.id] = reference;
+        log(`benchmark_app at ${precision} before the ${upload.id} series: ${reference.throughputFps} FPS`);
+      });
+      const leukoserve: ServerResult = {
+        name: 'leukoserve',
+        ...(compiled ? { compiled } : {}),
+        readyMs: { cold: server.readyMs },
+        ...mine!,
+        memory: { idle: idle.leukoserve, end: await server.memory(), ...(soaked ? { soak: soaked } : {}) },
+      };
+      const peerResult: ServerResult = { name: peer.spec.name, readyMs: { cold: peer.readyMs }, ...theirs!, memory: { idle: idle.peer, end: await peer.memory() } };
+      return { leukoserve, peer: peerResult, ceiling };
+    } finally {
+      await peer.stop();
+    }
   } finally {
     await server.stop();
   }
@@ -125,13 +132,19 @@ async function measureLatency(bench: Bench, precision: ServedPrecision): Promise
   return { point, ceiling: [before, after] };
 }
 
-async function measurePython(bench: Bench, peer: PythonPeer, precision: ServedPrecision): Promise<ServerResult> {
+async function startPython(bench: Bench, peer: PythonPeer, precision: ServedPrecision): Promise<ServerProcess> {
   const server = await ServerProcess.start(await pythonPeerSpec(bench.paths, peer, bench.config.modelDir, precision));
   log(`${peer} at ${precision} ready in ${server.readyMs.toFixed(0)} ms`);
+  return server;
+}
+
+/** A Python server alone: every point. */
+async function measurePython(bench: Bench, peer: PythonPeer, precision: ServedPrecision): Promise<ServerResult> {
+  const server = await startPython(bench, peer, precision);
   try {
     const idle = await server.memory();
-    const { top, points } = await measurePoints(server, bench.uploads, bench.config, log);
-    return { name: peer, readyMs: { cold: server.readyMs }, top, points, memory: { idle, end: await server.memory() } };
+    const [measured] = await measurePoints([server], bench.uploads, bench.config, log);
+    return { name: peer, readyMs: { cold: server.readyMs }, ...measured!, memory: { idle, end: await server.memory() } };
   } finally {
     await server.stop();
   }
@@ -159,14 +172,14 @@ async function main(): Promise<void> {
     let latency: CeilingRun[] = [];
     for (const precision of config.precisions) {
       const starts = precision === first ? await timedStarts(bench, precision) : undefined;
-      const { result, ceiling } = await measureLeukoserve(bench, precision, precision === last);
-      let leukoserve: ServerResult = { ...result, ...starts };
+      const measured = await measurePrecision(bench, precision, precision === last);
+      const { peer, ceiling } = measured;
+      let leukoserve: ServerResult = { ...measured.leukoserve, ...starts };
       if (precision === first) {
         const single = await measureLatency(bench, precision);
         leukoserve = { ...leukoserve, latencyHint: single.point };
         latency = single.ceiling;
       }
-      const peer = await measurePython(bench, 'threaded-peer', precision);
       precisions.push({ precision, ceiling, leukoserve, peer });
     }
     const baseline = await measurePython(bench, 'flask-baseline', first);
