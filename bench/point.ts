@@ -1,9 +1,10 @@
 /**
  * `npm run bench:point -- [--upload jpeg-299|bmp-450|jpeg-2592] [--connections 8] [--seconds 10]
- * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...] [--peer threaded-peer|flask-baseline]
- * [--profile]`: one load point, for trying an optimisation. Each round runs benchmark_app (same hint, same precision:
- * the same IR and INFERENCE_PRECISION_HINT as CPU_PRECISION), then the point, then the Python peer if one is named
- * (same upload, same clients), so that every ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
+ * [--rounds 2] [--hint THROUGHPUT|LATENCY] [--precision f32|bf16|int8] [--env KEY=VALUE ...]
+ * [--peer threaded-peer|flask-baseline] [--profile]`: one load point, for trying an optimisation. Each
+ * round runs benchmark_app (same hint, same precision: the same IR and INFERENCE_PRECISION_HINT as
+ * CPU_PRECISION), then the point, then the Python peer if one is named (same upload, same clients),
+ * so that every ratio has a reference measured next to it; CPU per request is split by thread (/proc). --profile
  * runs the server under node --cpu-prof and prints where the main thread spent the last round. The
  * server's peak RSS comes last.
  * It writes nothing: `npm run bench` makes the numbers of record.

@@ -9,9 +9,9 @@ const { FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_CONTENT_LENGTH } = error
 export type RawUploadParser = (request: FastifyRequest, payload: Readable) => Promise<Buffer>;
 
 /**
- * Reads a raw image upload (POST /classify with an image media type) into one Buffer of its own,
- * which the route hands over to be freed once decoded; the same limits and errors as Fastify's
- * `parseAs: 'buffer'`.
+ * Reads a raw upload (a body sent as image/* or application/octet-stream) into one Buffer of its
+ * own, which /classify hands over to be freed once decoded; the same limits and errors as
+ * Fastify's `parseAs: 'buffer'`.
  *
  * Why not that parser: a C-NMC BMP (594 KiB) arrives in about ten socket chunks and is then
  * concatenated; left to V8, those 1.2 MB outside its heap per request cost a full mark-compact
