@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.venv/', 'models/', 'coverage/', '.tap/'] },
+  { ignores: ['dist/', 'node_modules/', '.venv/', 'models/', 'coverage/', '.tap/', 'src/imaging/wasm/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { preprocess, releaseBuffer, smallJpegDecoder } from '../src/imaging/index.js';
 import { centralCrop } from '../src/imaging/central-crop.js';
-import { resizeBilinear } from '../src/imaging/crop-resize.js';
+import { resizeBilinear } from '../src/imaging/resize-bilinear.js';
 import { TurboJpegDecompressor } from '../src/imaging/turbojpeg/decompressor.js';
 import { describeMachine } from './machine.js';
 import { benchPaths } from './servers.js';
@@ -62,7 +62,7 @@ try {
     const decode = jpeg ? await cpuMs(() => sharp(upload.body).raw().toBuffer()) : null;
     // libjpeg-turbo's decode, which the service uses for small JPEGs when the system has it.
     const turboDecode = jpeg && turbo ? await cpuMs(() => turbo.decode(upload.body, options.maxPixels)) : null;
-    // TF's resize kernel in TypeScript, run where the crop grows (here: the 299x299 upload's 261x261 crop).
+    // TF's resize kernel (WebAssembly), run where the crop grows (here: the 299x299 upload's 261x261 crop).
     const { width, height } = centralCrop(SIDE, SIDE, options.centralFraction);
     const resize = upload.id === 'jpeg-299' ? await cpuMs(() => resizeBilinear(new Uint8Array(width * height * 3), width, height, SIDE, SIDE)) : null;
     rows.push({ upload: upload.description, leukoserve: { preprocess: whole, sharpDecode: decode, turboDecode, resizeKernel: resize }, python: theirs });
@@ -74,7 +74,7 @@ try {
     '',
     `${machine.cpuModel} (flags: ${machine.cpuFlags.join(', ')}), ${machine.cores} cores; node ${machine.node}; sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}; small JPEGs decoded by ${smallJpegDecoder()}; ${ROUNDS} images each, one at a time, CPU of every thread of the process.`,
     '',
-    '| upload | leukoserve preprocess | libvips: whole image to raw | libjpeg-turbo: whole image to RGB | TF resize kernel (TS) | Python peers preprocess (Pillow + numpy) | Pillow: whole image to RGB | leukoserve / Python |',
+    '| upload | leukoserve preprocess | libvips: whole image to raw | libjpeg-turbo: whole image to RGB | TF resize kernel (WebAssembly) | Python peers preprocess (Pillow + numpy) | Pillow: whole image to RGB | leukoserve / Python |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) =>
       `| ${r.upload} | ${ms(r.leukoserve.preprocess)} | ${ms(r.leukoserve.sharpDecode)} | ${ms(r.leukoserve.turboDecode)} | ${ms(r.leukoserve.resizeKernel)} | ${ms(r.python.preprocess)} | ${ms(r.python.decode)} | ${(r.leukoserve.preprocess / r.python.preprocess).toFixed(2)}x |`,

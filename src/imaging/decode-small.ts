@@ -32,7 +32,7 @@ export interface DecodeSmallOptions extends OpenOptions {
 }
 
 /**
- * A small upload (at most `smallPixels` by its header) decoded whole to RGB, for the TS kernel to
+ * A small upload (at most `smallPixels` by its header) decoded whole to RGB, for resizeBilinear to
  * crop and resize; null for any other, which takes the header route (openImage, then libvips
  * crops and shrinks as it streams).
  *

@@ -1,11 +1,12 @@
 import { decodeBmp } from './bmp.js';
 import { centralCrop } from './central-crop.js';
-import { cropAndResize, resizeBilinear } from './crop-resize.js';
+import { cropAndResize } from './crop-resize.js';
 import { decodeSmall } from './decode-small.js';
 import { UnsupportedFormatError } from './errors.js';
 import type { ImageFormat } from './formats.js';
 import { openImage } from './open-image.js';
 import { releaseBuffer } from './release-buffer.js';
+import { resizeBilinear } from './resize-bilinear.js';
 import type { RgbImage } from './rgb-image.js';
 import { describeUnsupported, sniffFormat } from './sniff.js';
 import { tolerateDamage } from './tolerate-damage.js';
@@ -40,7 +41,7 @@ export interface PreprocessedImage {
 
 /**
  * Images at most this many times the model input's area are decoded whole and cropped and resized
- * by the TS kernel (decode-small.ts says why); larger ones are cropped and shrunk by libvips as it
+ * by resizeBilinear (decode-small.ts says why); larger ones are cropped and shrunk by libvips as it
  * streams. 4x covers cell crops (ALL-IDB2's 257 px, C-NMC's 450 px BMPs) and keeps the buffer
  * small (at most 1.1 MB of RGB for a 299x299 input).
  */

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import t from 'tap';
 import { centralCrop } from '../../src/imaging/central-crop.js';
-import { cropAndResize, resizeBilinear } from '../../src/imaging/crop-resize.js';
+import { cropAndResize } from '../../src/imaging/crop-resize.js';
+import { resizeBilinear } from '../../src/imaging/resize-bilinear.js';
 import { decodeSmall } from '../../src/imaging/decode-small.js';
 import { openImage } from '../../src/imaging/open-image.js';
 import { jpegVariants } from '../support/imaging/jpeg-variants.js';
@@ -25,7 +26,7 @@ t.test('leaves to the header route an image over the limit, over maxPixels, or w
   t.equal(await decodeSmall(cut, 'jpeg', options, 1_000_000), null, 'a JPEG cut inside its header');
 });
 
-// The small route resizes with the TS kernel whatever the direction; the header route lets libvips
+// The small route resizes with resizeBilinear whatever the direction; the header route lets libvips
 // shrink. Enlarging, both run the same kernel on the same crop; shrinking, libvips' fixed-point taps
 // may differ by a grey level (as crop-resize.test.ts bounds them).
 t.test('both routes give the same input to the model', async (t) => {

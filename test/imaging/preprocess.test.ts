@@ -10,7 +10,7 @@ import {
   type PreprocessOptions,
 } from '../../src/imaging/index.js';
 import { centralCrop } from '../../src/imaging/central-crop.js';
-import { resizeBilinear } from '../../src/imaging/crop-resize.js';
+import { resizeBilinear } from '../../src/imaging/resize-bilinear.js';
 import { writeBmp } from '../support/imaging/bmp-writer.js';
 import { mismatch } from '../support/imaging/compare.js';
 import { pngPixelBomb } from '../support/imaging/png-writer.js';
@@ -61,9 +61,9 @@ t.test('replicates grayscale to three channels and drops alpha (as TF decode_ima
   t.equal(gray.length, width * height, 'one channel');
   const grayAsRgb = Uint8Array.from({ length: width * height * 3 }, (_, i) => gray[Math.floor(i / 3)]!);
   const expectedGray = await preprocess(await raw(grayAsRgb, 3).png().toBuffer(), options);
-  // Images with alpha always take the TS kernel (see crop-resize.ts), which may round a tap one
-  // level apart from libvips' fixed-point affine: their reference is the TS kernel on the opaque pixels.
-  const viaTsKernel = async (pixels: Uint8Array) => {
+  // Images with alpha always take resizeBilinear (see crop-resize.ts), which may round a tap one
+  // level apart from libvips' fixed-point affine: their reference is resizeBilinear on the opaque pixels.
+  const viaResizeBilinear = async (pixels: Uint8Array) => {
     const box = centralCrop(width, height, options.centralFraction);
     const crop = await raw(pixels, 3).extract(box).raw().toBuffer();
     return resizeBilinear(crop, box.width, box.height, options.width, options.height);
@@ -77,8 +77,8 @@ t.test('replicates grayscale to three channels and drops alpha (as TF decode_ima
     });
   const cases: [string, Buffer, 1 | 2 | 4, Uint8Array][] = [
     ['grayscale PNG', await raw(gray, 1).toColourspace('b-w').png().toBuffer(), 1, expectedGray.pixels],
-    ['grayscale + alpha PNG', await raw(withAlpha(gray, 1), 2).toColourspace('b-w').png().toBuffer(), 2, await viaTsKernel(grayAsRgb)],
-    ['RGBA PNG', await raw(withAlpha(rgb, 3), 4).png().toBuffer(), 4, await viaTsKernel(rgb)],
+    ['grayscale + alpha PNG', await raw(withAlpha(gray, 1), 2).toColourspace('b-w').png().toBuffer(), 2, await viaResizeBilinear(grayAsRgb)],
+    ['RGBA PNG', await raw(withAlpha(rgb, 3), 4).png().toBuffer(), 4, await viaResizeBilinear(rgb)],
   ];
   for (const [name, bytes, channels, expected] of cases) {
     t.equal((await sharp(bytes).metadata()).channels, channels, `${name}: made with ${channels} channels`);
