@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { BILINEAR_WASM } from './bilinear-wasm.js';
 import type { CropBox } from './central-crop.js';
 import { ImagePipelineError } from './errors.js';
 
 const CHANNELS = 3;
 
-/** What wasm/bilinear.wasm exports (its AssemblyScript source, wasm/bilinear.ts, documents each). */
+/** What the kernel exports (its AssemblyScript source, wasm/bilinear.ts, documents each). */
 interface BilinearKernel {
   readonly memory: WebAssembly.Memory;
   lerpRow(src: number, left: number, right: number, weight: number, count: number, into: number): void;
@@ -15,8 +15,7 @@ interface BilinearKernel {
  * One instance per thread, its memory reused by every call: it grows to the largest call's need
  * (a few hundred kB: the output, two lerped rows and one source row) and stays there.
  */
-const kernel = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL('./wasm/bilinear.wasm', import.meta.url))))
-  .exports as unknown as BilinearKernel;
+const kernel = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(BILINEAR_WASM, 'base64'))).exports as unknown as BilinearKernel;
 
 /** Per output index along one axis, TF's legacy mapping: the two source indices and the weight of the second. */
 function axisTap(inSize: number, scale: number, o: number): { lo: number; hi: number; frac: number } {

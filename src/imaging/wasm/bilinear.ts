@@ -1,5 +1,5 @@
 // AssemblyScript: TF's legacy bilinear resize, the two passes of resize-bilinear.ts, in WebAssembly SIMD.
-// Built by `npm run build:wasm` into bilinear.wasm, which is committed; a test rebuilds it and compares.
+// `npm run build:wasm` compiles it into ../bilinear-wasm.ts (committed; a test rebuilds it and compares).
 //
 // Why WebAssembly: the resize is the largest piece of the event loop's work per small image (a third of
 // it at 100 req/s); four f32 lanes per instruction and no bounds checks make it 3.6x faster than the
