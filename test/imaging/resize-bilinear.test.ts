@@ -46,8 +46,8 @@ function reference(src: Uint8Array, width: number, box: { left: number; top: num
 }
 
 t.test('matches TF formula on noise, enlarging and shrinking, any row length and crop', async (t) => {
-  // Odd sizes, rows of fewer and of exactly 16 values, one-pixel images: the kernel's padded vector
-  // loads and stores must never show in the output. Noise makes any offset or wrong tap show.
+  // Odd sizes, rows shorter than one vector store and a whole number of them (48 values), one-pixel
+  // images: the kernel's padded vector loads and stores must never show in the output. Noise makes any offset or wrong tap show.
   const cases = [
     { width: 299, height: 299, box: { left: 18, top: 18, width: 263, height: 263 }, out: [299, 299] }, // a 299x299 upload's crop
     { width: 450, height: 450, box: { left: 28, top: 28, width: 394, height: 394 }, out: [299, 299] }, // a C-NMC BMP's
