@@ -4,6 +4,7 @@ import { ConfigError, formatOptionsHelp, loadConfig, repositorySettings, type Co
 import { createServiceLogger } from '../http/logger.js';
 import { startServer, type RunningServer } from '../http/server.js';
 import { ModelRepository, smallJpegDecoder, type Classifier } from '../service/index.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 export const SERVE_USAGE = `Usage: leukoserve serve [options]
 
@@ -71,6 +72,8 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
   }
   const { config } = commandLine;
   const logger = createServiceLogger(config.logLevel);
+  const youngGenerationMiB = holdYoungGeneration() / 2 ** 20;
+  logger.info({ youngGenerationMiB }, 'V8 young generation held at its start size (set it with --min-semi-space-size)');
   let server: RunningServer;
   try {
     server = await serve(config, logger);
